@@ -1,0 +1,79 @@
+//! What a run reports: the JSON object of DESIGN.md, and the sliding-window metrics that
+//! widgets draw each frame.
+
+use serde::Serialize;
+
+/// Latency percentiles of completed requests, ms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct LatencySummary {
+    pub mean: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// Time requests spent waiting (for a worker, the GIL or the event loop), ms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct QueueWait {
+    pub mean: f64,
+}
+
+/// The metrics of a run, over the measured part (after warmup), except `events` and
+/// `sim_time_s` which describe the whole run including warmup.
+///
+/// Field order and names are DESIGN.md's JSON, which `simulate --json` prints as is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Report {
+    /// Requests completed (replied to) after warmup.
+    pub completed: u64,
+    /// Completions per simulated second after warmup.
+    pub throughput_rps: f64,
+    /// Response time of completed requests, arrival to reply.
+    pub latency_ms: LatencySummary,
+    /// Waiting time of completed requests (backlog, GIL, ready queue).
+    pub queue_wait_ms: QueueWait,
+    /// Time-averaged number of requests waiting (backlog, GIL, ready queues).
+    pub queue_len_mean: f64,
+    /// Time-averaged share of all cores busy, 0 to 1.
+    pub cpu_utilization: f64,
+    /// Requests refused because the backlog was full.
+    pub dropped: u64,
+    /// Requests whose client gave up after `timeout_ms`.
+    pub timed_out: u64,
+    /// Peak memory of the server, MB (MiB), over the whole run.
+    pub memory_mb_peak: f64,
+    /// Context switches after warmup.
+    pub context_switches: u64,
+    /// Events processed over the whole run, warmup included.
+    pub events: u64,
+    /// Simulated time of the whole run, warmup included, s.
+    pub sim_time_s: f64,
+}
+
+/// Metrics over the last simulated seconds, plus a few totals, for live charts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct WindowMetrics {
+    /// Length of the window these metrics cover, s (shorter at the start of a run).
+    pub window_s: f64,
+    /// Completions per second in the window.
+    pub throughput_rps: f64,
+    /// Latency percentiles of completions in the window, ms (0 when none).
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    /// Share of all cores busy in the window, 0 to 1.
+    pub cpu_utilization: f64,
+    /// Requests waiting now (backlog, GIL, ready queues).
+    pub queue_len: u32,
+    /// Requests whose client is waiting for a reply now.
+    pub in_flight: u32,
+    /// Workers (or event loops) holding a request now.
+    pub busy_workers: u32,
+    /// Server memory now, MB.
+    pub memory_mb: f64,
+    /// Totals since the start of the simulation (warmup included).
+    pub completed: u64,
+    pub dropped: u64,
+    pub timed_out: u64,
+}

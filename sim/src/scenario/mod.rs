@@ -1,0 +1,283 @@
+//! The scenario: one TOML schema shared by widget blocks, `simulate` files and tests.
+//!
+//! DESIGN.md ("The scenario") is the contract: the keys, their meaning and their
+//! defaults. Keys whose default depends on the server kind are `Option`s here, so that
+//! "not given" survives a round trip; the effective values come from the accessors.
+
+mod error;
+mod keys;
+mod validate;
+
+pub use error::ScenarioError;
+
+use serde::{Deserialize, Serialize};
+
+use crate::defaults;
+
+/// The server architecture being simulated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ServerKind {
+    /// A pool of single-threaded worker processes (gunicorn's sync worker).
+    #[default]
+    Processes,
+    /// One process with a pool of threads sharing the GIL (gunicorn's gthread).
+    Threads,
+    /// Event-loop processes running asyncio tasks (uvicorn).
+    Asyncio,
+    /// The same with uvloop's faster loop.
+    Uvloop,
+    /// Greenlets under gevent's monkey-patching.
+    Gevent,
+}
+
+impl ServerKind {
+    /// Every kind, in the order the article introduces them.
+    pub const ALL: [ServerKind; 5] = [
+        ServerKind::Processes,
+        ServerKind::Threads,
+        ServerKind::Asyncio,
+        ServerKind::Uvloop,
+        ServerKind::Gevent,
+    ];
+
+    /// The name used in TOML.
+    pub fn name(self) -> &'static str {
+        match self {
+            ServerKind::Processes => "processes",
+            ServerKind::Threads => "threads",
+            ServerKind::Asyncio => "asyncio",
+            ServerKind::Uvloop => "uvloop",
+            ServerKind::Gevent => "gevent",
+        }
+    }
+
+    /// True for the kinds that run an event loop: one task's CPU burst at a time.
+    pub fn is_event_loop(self) -> bool {
+        matches!(
+            self,
+            ServerKind::Asyncio | ServerKind::Uvloop | ServerKind::Gevent
+        )
+    }
+}
+
+/// The distribution of CPU bursts and I/O waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Service {
+    /// Exponential: the textbook (Markovian) case.
+    #[default]
+    Exponential,
+    /// Every burst exactly its mean (the "D" of M/D/1).
+    Constant,
+    /// Lognormal with coefficient of variation `cv`: heavy-ish tails seen in practice.
+    Lognormal,
+}
+
+impl Service {
+    /// Every distribution.
+    pub const ALL: [Service; 3] = [Service::Exponential, Service::Constant, Service::Lognormal];
+
+    /// The name used in TOML.
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Exponential => "exponential",
+            Service::Constant => "constant",
+            Service::Lognormal => "lognormal",
+        }
+    }
+}
+
+/// One simulation scenario. `Default` gives DESIGN.md's defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scenario {
+    /// The server architecture.
+    pub server: ServerKind,
+    /// Pool size for processes/threads; event-loop processes for the others.
+    /// `None`: 4 for processes and threads, 1 for the event loops.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<u32>,
+    /// CPU cores of the simulated machine.
+    pub cores: u32,
+    /// Open workload: Poisson arrivals per second. Exclusive with `clients`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrival_rate: Option<f64>,
+    /// Closed workload: clients that send the next request `think_ms` after a reply.
+    /// With neither this nor `arrival_rate`, [`defaults::CLIENTS`] closed clients.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clients: Option<u32>,
+    /// Mean think time of a closed client, ms (always exponential).
+    pub think_ms: f64,
+    /// Mean CPU time per request, ms, split over `io_calls + 1` bursts.
+    pub cpu_ms: f64,
+    /// Mean I/O wait per request, ms, split over `io_calls` waits.
+    pub io_ms: f64,
+    /// Distribution of every CPU burst and I/O wait.
+    pub service: Service,
+    /// Coefficient of variation for `service = "lognormal"` (ignored otherwise).
+    pub cv: f64,
+    /// I/O waits per request.
+    pub io_calls: u32,
+    /// Cost of one context switch, µs. `None`: the measured cost for the server kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub switch_us: Option<f64>,
+    /// Backlog of connections waiting for a worker before new ones are refused.
+    pub queue_limit: u32,
+    /// A client gives up after this long, ms; 0 = never.
+    pub timeout_ms: f64,
+    /// Requests to finish (completed, refused or timed out) after `warmup`.
+    pub requests: u64,
+    /// Finished requests discarded first.
+    pub warmup: u64,
+    /// Random seed; the same seed gives the same result on every platform.
+    pub seed: u64,
+    /// Event loops only: share of I/O calls that block the whole loop (a driver that
+    /// gevent cannot patch, or a blocking call inside `async def`). Sync servers block
+    /// on every I/O call by design, so they ignore it.
+    pub blocking_share: f64,
+    /// Event loops only: concurrent tasks per process before new connections wait in
+    /// the backlog. `None`: [`defaults::max_tasks`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_tasks: Option<u32>,
+    /// Threads only: how long a thread waits for the GIL before forcing a switch, ms.
+    pub switch_interval_ms: f64,
+    /// Unique memory of one worker process, MB. `None`: [`defaults::PROCESS_MB`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub process_mb: Option<f64>,
+    /// Memory of one thread, KiB. `None`: [`defaults::THREAD_KIB`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_kib: Option<f64>,
+    /// Memory of one task or greenlet, KiB. `None`: [`defaults::task_kib`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_kib: Option<f64>,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            server: ServerKind::Processes,
+            workers: None,
+            cores: 2,
+            arrival_rate: None,
+            clients: None,
+            think_ms: 0.0,
+            cpu_ms: 5.0,
+            io_ms: 100.0,
+            service: Service::Exponential,
+            cv: 1.0,
+            io_calls: 1,
+            switch_us: None,
+            queue_limit: 1024,
+            timeout_ms: 0.0,
+            requests: 100_000,
+            warmup: 1_000,
+            seed: 1,
+            blocking_share: 0.0,
+            max_tasks: None,
+            switch_interval_ms: defaults::GIL_SWITCH_INTERVAL_MS,
+            process_mb: None,
+            thread_kib: None,
+            task_kib: None,
+        }
+    }
+}
+
+/// Open or closed workload, resolved from `arrival_rate` and `clients`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Workload {
+    /// Poisson arrivals at this many per second.
+    Open { rate: f64 },
+    /// This many clients, each with one request at a time.
+    Closed { clients: u32 },
+}
+
+impl Scenario {
+    /// Every accepted key, in DESIGN.md's order, then the extensions.
+    pub const KEYS: &'static [&'static str] = keys::KEYS;
+
+    /// Parses TOML text and validates it.
+    pub fn parse(toml_text: &str) -> Result<Scenario, ScenarioError> {
+        let table: toml::Table = toml::from_str(toml_text).map_err(|e| ScenarioError {
+            key: None,
+            message: format!("not valid TOML: {}", e.message()),
+        })?;
+        Scenario::from_table(table)
+    }
+
+    /// Checks the keys and types of a TOML table, deserializes it and validates it.
+    pub fn from_table(table: toml::Table) -> Result<Scenario, ScenarioError> {
+        keys::check_table(&table)?;
+        let scenario: Scenario = table
+            .try_into()
+            .map_err(|e: toml::de::Error| ScenarioError {
+                key: None,
+                message: e.message().to_string(),
+            })?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
+    /// Checks every value against its range, and the combinations of keys.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        validate::validate(self)
+    }
+
+    /// Pool size, or event-loop processes, after the per-kind default.
+    pub fn effective_workers(&self) -> u32 {
+        self.workers.unwrap_or(match self.server {
+            ServerKind::Processes | ServerKind::Threads => defaults::SYNC_WORKERS,
+            _ => defaults::LOOP_PROCESSES,
+        })
+    }
+
+    /// Number of OS processes of the server.
+    pub fn processes(&self) -> u32 {
+        match self.server {
+            ServerKind::Threads => 1,
+            _ => self.effective_workers(),
+        }
+    }
+
+    /// The workload after resolving the default.
+    pub fn workload(&self) -> Workload {
+        match (self.arrival_rate, self.clients) {
+            (Some(rate), _) => Workload::Open { rate },
+            (None, Some(clients)) => Workload::Closed { clients },
+            (None, None) => Workload::Closed {
+                clients: defaults::CLIENTS,
+            },
+        }
+    }
+
+    /// Context switch cost in µs after the per-kind default.
+    pub fn effective_switch_us(&self) -> f64 {
+        self.switch_us
+            .unwrap_or_else(|| defaults::switch_us(self.server))
+    }
+
+    /// Concurrent tasks per event-loop process after the per-kind default.
+    pub fn effective_max_tasks(&self) -> u32 {
+        self.max_tasks
+            .unwrap_or_else(|| defaults::max_tasks(self.server))
+    }
+
+    /// Unique MB per process after the default.
+    pub fn effective_process_mb(&self) -> f64 {
+        self.process_mb.unwrap_or(defaults::PROCESS_MB)
+    }
+
+    /// KiB per thread after the default.
+    pub fn effective_thread_kib(&self) -> f64 {
+        self.thread_kib.unwrap_or(defaults::THREAD_KIB)
+    }
+
+    /// KiB per task or greenlet after the per-kind default.
+    pub fn effective_task_kib(&self) -> f64 {
+        self.task_kib
+            .unwrap_or_else(|| defaults::task_kib(self.server))
+    }
+}
+
+#[cfg(test)]
+mod tests;

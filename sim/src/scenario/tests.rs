@@ -1,0 +1,128 @@
+//! Parsing and validation: each case is a TOML body and the expected outcome.
+
+use super::*;
+
+/// Parses `toml` and expects the error on `key` to contain `fragment`.
+fn check_err(toml: &str, key: Option<&str>, fragment: &str) {
+    let err = Scenario::parse(toml).expect_err(toml);
+    assert_eq!(err.key.as_deref(), key, "{toml}: {err}");
+    assert!(
+        err.message.contains(fragment),
+        "{toml}: message {:?} lacks {fragment:?}",
+        err.message
+    );
+}
+
+#[test]
+fn empty_body_gives_design_defaults() {
+    let s = Scenario::parse("").unwrap();
+    assert_eq!(s, Scenario::default());
+    assert_eq!(s.effective_workers(), 4);
+    assert_eq!(s.cores, 2);
+    assert_eq!(s.cpu_ms, 5.0);
+    assert_eq!(s.io_ms, 100.0);
+    assert_eq!(s.queue_limit, 1024);
+    assert_eq!(s.requests, 100_000);
+    assert_eq!(s.warmup, 1_000);
+    assert_eq!(s.seed, 1);
+    assert!(Scenario::default().validate().is_ok());
+}
+
+#[test]
+fn per_kind_defaults() {
+    let s = Scenario::parse("server = \"asyncio\"").unwrap();
+    assert_eq!(s.effective_workers(), 1);
+    assert_eq!(s.effective_switch_us(), 1.4);
+    let s = Scenario::parse("server = \"uvloop\"").unwrap();
+    assert_eq!(s.effective_switch_us(), 0.6);
+    let s = Scenario::parse("server = \"gevent\"").unwrap();
+    assert_eq!(s.effective_switch_us(), 0.16);
+}
+
+#[test]
+fn design_example_block_parses() {
+    let s = Scenario::parse("workers = 4\nclients = 5\nio_ms = 200\n").unwrap();
+    assert_eq!(s.workers, Some(4));
+    assert_eq!(s.workload(), Workload::Closed { clients: 5 });
+    assert_eq!(s.io_ms, 200.0);
+}
+
+#[test]
+fn integers_are_accepted_for_numbers() {
+    let s = Scenario::parse("arrival_rate = 50\ncpu_ms = 1").unwrap();
+    assert_eq!(s.workload(), Workload::Open { rate: 50.0 });
+    assert_eq!(s.cpu_ms, 1.0);
+}
+
+#[test]
+fn errors_name_the_key_and_what_is_valid() {
+    check_err(
+        "workers = 0",
+        Some("workers"),
+        "must be an integer from 1 to 4096, got 0",
+    );
+    check_err("workers = 2.5", Some("workers"), "got the number 2.5");
+    check_err(
+        "workers = \"4\"",
+        Some("workers"),
+        "an integer from 1 to 4096",
+    );
+    check_err(
+        "wrokers = 4",
+        Some("wrokers"),
+        "valid keys are server, workers",
+    );
+    check_err("server = \"tornado\"", Some("server"), "\"asyncio\"");
+    check_err("cpu_ms = -1", Some("cpu_ms"), "from 0 to 600000, got -1");
+    check_err("cpu_ms = nan", Some("cpu_ms"), "got NaN");
+    check_err("arrival_rate = 0", Some("arrival_rate"), "greater than 0");
+    check_err("seed = -3", Some("seed"), "from 0 to");
+    check_err("clients = 3\narrival_rate = 5", Some("clients"), "not both");
+    check_err("cpu_ms = 0\nio_ms = 0", Some("cpu_ms"), "both be 0");
+    check_err(
+        "io_calls = 0",
+        Some("io_ms"),
+        "must be 0 when `io_calls` is 0",
+    );
+    check_err(
+        "server = \"asyncio\"\nworkers = 4096\nmax_tasks = 100000",
+        Some("max_tasks"),
+        "at most 1000000",
+    );
+    check_err("workers = ", None, "not valid TOML");
+}
+
+#[test]
+fn display_names_the_key() {
+    let err = Scenario::parse("cores = 0").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "key `cores`: must be an integer from 1 to 256, got 0"
+    );
+}
+
+#[test]
+fn keys_and_specs_agree() {
+    let spec_names: Vec<&str> = keys::SPECS.iter().map(|(k, _)| *k).collect();
+    assert_eq!(spec_names, Scenario::KEYS);
+    // Every key is a field: a table holding all of them deserializes.
+    let s = Scenario {
+        workers: Some(2),
+        arrival_rate: Some(10.0),
+        switch_us: Some(1.0),
+        max_tasks: Some(5),
+        process_mb: Some(1.0),
+        thread_kib: Some(1.0),
+        task_kib: Some(1.0),
+        ..Scenario::default()
+    };
+    let text = toml::to_string(&s).unwrap();
+    let table: toml::Table = toml::from_str(&text).unwrap();
+    let mut names: Vec<&str> = table.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    let mut keys = Scenario::KEYS.to_vec();
+    keys.retain(|k| *k != "clients");
+    keys.sort_unstable();
+    assert_eq!(names, keys);
+    assert_eq!(Scenario::parse(&text).unwrap(), s);
+}

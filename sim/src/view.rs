@@ -1,0 +1,85 @@
+//! Read-only views of the live entities, for widgets to draw. Ids are stable for the
+//! life of the entity: a request keeps its id from arrival to reply.
+
+use serde::Serialize;
+
+/// Where a request is now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RequestPhase {
+    /// In the backlog, waiting for a worker (or for a loop with room for a task).
+    Queued,
+    /// A thread waiting for the GIL.
+    WaitingGil { worker: u32 },
+    /// A task in an event loop's ready queue.
+    Ready { worker: u32 },
+    /// Running a CPU burst (sharing the cores with other processes when they are
+    /// fewer than the running processes).
+    OnCpu { worker: u32 },
+    /// Waiting on I/O; other requests can run meanwhile.
+    WaitingIo { worker: u32 },
+    /// Waiting on an I/O call that blocks its whole event loop.
+    BlockingIo { worker: u32 },
+}
+
+/// One live request.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RequestView {
+    /// Stable id: the request's arrival number, from 0.
+    pub id: u64,
+    /// The closed client that sent it; `None` in an open workload.
+    pub client: Option<u32>,
+    pub phase: RequestPhase,
+    /// Simulated time the current phase began, s.
+    pub since_s: f64,
+    /// Arrival time, s.
+    pub arrived_s: f64,
+    /// True when the client has given up (timed out) but the server still works on it.
+    pub abandoned: bool,
+}
+
+/// What a worker (a process, a thread or an event loop) is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum WorkerState {
+    /// No request.
+    Idle,
+    /// Running a CPU burst.
+    Cpu,
+    /// Blocked on I/O (a sync worker), or a loop blocked by a blocking call.
+    Io,
+    /// A thread with a request, waiting for the GIL.
+    WaitingGil,
+    /// An event loop with tasks but none on the CPU: all are waiting on I/O.
+    Waiting,
+}
+
+/// One worker: a process of the `processes` server, a thread of the `threads` server,
+/// or an event-loop process.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct WorkerView {
+    pub id: u32,
+    /// The OS process it belongs to.
+    pub process: u32,
+    pub state: WorkerState,
+    /// The request it works on now (for an event loop: the task on the CPU or blocking it).
+    pub request: Option<u64>,
+    /// Tasks held (event loops); 0 or 1 for sync workers.
+    pub tasks: u32,
+}
+
+/// What a closed client is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum ClientState {
+    /// Thinking until the next request.
+    Thinking,
+    /// Waiting for the reply to this request.
+    Waiting { request: u64 },
+}
+
+/// One closed client.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ClientView {
+    pub id: u32,
+    pub state: ClientState,
+    /// Simulated time the state began, s.
+    pub since_s: f64,
+}
