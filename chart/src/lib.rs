@@ -1,0 +1,173 @@
+//! Charts of the explainer, drawn once and generic over the plotters backend: the site
+//! draws them into SVG for each widget's static figure, the widgets draw them on a
+//! `<canvas>` every frame. Nothing here knows which one it is drawing on.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Colours of one theme. The site's CSS uses the same values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    pub background: RGBColor,
+    pub text: RGBColor,
+    pub grid: RGBColor,
+    pub series: [RGBColor; 4],
+}
+
+pub const LIGHT: Palette = Palette {
+    background: RGBColor(255, 255, 255),
+    text: RGBColor(33, 37, 41),
+    grid: RGBColor(222, 226, 230),
+    series: [
+        RGBColor(0, 102, 204),
+        RGBColor(214, 81, 0),
+        RGBColor(0, 128, 96),
+        RGBColor(140, 60, 180),
+    ],
+};
+
+pub const DARK: Palette = Palette {
+    background: RGBColor(24, 26, 27),
+    text: RGBColor(222, 226, 230),
+    grid: RGBColor(60, 64, 67),
+    series: [
+        RGBColor(102, 178, 255),
+        RGBColor(255, 146, 77),
+        RGBColor(77, 208, 160),
+        RGBColor(196, 140, 240),
+    ],
+};
+
+/// One line of a chart.
+#[derive(Debug, Clone, Copy)]
+pub struct Series<'a> {
+    pub label: &'a str,
+    pub points: &'a [(f64, f64)],
+}
+
+/// A line chart of values against simulated time (or any x).
+#[derive(Debug, Clone)]
+pub struct LineChart<'a> {
+    pub x_label: &'a str,
+    pub y_label: &'a str,
+    pub x_range: (f64, f64),
+    pub series: Vec<Series<'a>>,
+}
+
+impl LineChart<'_> {
+    /// The top of the y axis: a little above the highest point, never zero.
+    pub fn y_max(&self) -> f64 {
+        let top = self
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .filter(|y| y.is_finite())
+            .fold(0.0_f64, f64::max);
+        if top > 0.0 {
+            nice_ceiling(top * 1.1)
+        } else {
+            1.0
+        }
+    }
+}
+
+/// Rounds up to 1, 2 or 5 times a power of ten, so axis ticks fall on round numbers.
+fn nice_ceiling(value: f64) -> f64 {
+    let magnitude = 10f64.powf(value.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|step| step * magnitude)
+        .find(|candidate| *candidate >= value)
+        .unwrap_or(10.0 * magnitude)
+}
+
+/// Draws `chart` filling `area`. `scale` multiplies text sizes and line widths so that a
+/// canvas sized in device pixels stays sharp on HiDPI screens.
+pub fn draw_line_chart<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &LineChart<'_>,
+    palette: &Palette,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v: f64| (v * scale).round() as u32;
+    area.fill(&palette.background)?;
+    let (x0, mut x1) = chart.x_range;
+    if x1 <= x0 {
+        x1 = x0 + 1.0;
+    }
+    let label_font = ("sans-serif", px(12.0)).into_font().color(&palette.text);
+    let mut ctx = ChartBuilder::on(area)
+        .margin(px(8.0))
+        .x_label_area_size(px(34.0))
+        .y_label_area_size(px(46.0))
+        .build_cartesian_2d(x0..x1, 0.0..chart.y_max())?;
+    ctx.configure_mesh()
+        .x_desc(chart.x_label)
+        .y_desc(chart.y_label)
+        .x_labels(6)
+        .y_labels(5)
+        .label_style(label_font.clone())
+        .axis_desc_style(label_font.clone())
+        .axis_style(palette.text.stroke_width(px(1.0).max(1)))
+        .light_line_style(palette.background)
+        .bold_line_style(palette.grid.stroke_width(px(1.0).max(1)))
+        .draw()?;
+    for (index, series) in chart.series.iter().enumerate() {
+        let color = palette.series[index % palette.series.len()];
+        let style = color.stroke_width(px(2.0).max(1));
+        ctx.draw_series(LineSeries::new(series.points.iter().copied(), style))?
+            .label(series.label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
+    }
+    if chart.series.len() > 1 {
+        ctx.configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(palette.background.mix(0.85))
+            .border_style(palette.grid)
+            .label_font(label_font)
+            .draw()?;
+    }
+    area.present()
+}
+
+/// Draws `chart` into an SVG document of `width` x `height` CSS pixels.
+pub fn line_chart_svg(chart: &LineChart<'_>, palette: &Palette, width: u32, height: u32) -> String {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        // The SVG backend writes into a String and cannot fail.
+        let _ = draw_line_chart(&area, chart, palette, 1.0);
+    }
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_ceiling_rounds_up_to_round_numbers() {
+        assert_eq!(nice_ceiling(7.3), 10.0);
+        assert_eq!(nice_ceiling(13.0), 20.0);
+        assert_eq!(nice_ceiling(0.042), 0.05);
+        assert_eq!(nice_ceiling(200.0), 200.0);
+    }
+
+    #[test]
+    fn svg_has_axes_labels_and_a_line() {
+        let points = [(0.0, 1.0), (1.0, 3.0), (2.0, 2.0)];
+        let chart = LineChart {
+            x_label: "time (s)",
+            y_label: "requests/s",
+            x_range: (0.0, 2.0),
+            series: vec![Series {
+                label: "throughput",
+                points: &points,
+            }],
+        };
+        let svg = line_chart_svg(&chart, &LIGHT, 320, 200);
+        assert!(svg.starts_with("<svg"), "{svg}");
+        assert!(svg.contains("requests/s"));
+        assert!(svg.contains("<polyline"));
+    }
+}

@@ -1,0 +1,115 @@
+//! Stage 5, assets: files written beside the pages. Scripts, styles and the wasm get a
+//! content hash in their names so hosts can cache them forever; every text asset and the
+//! wasm get `.gz` and `.br` copies for servers that send precompressed files.
+
+use std::borrow::Cow;
+use std::io::Write;
+
+use sha2::{Digest, Sha256};
+
+/// One file of the output, with its compressed copies when it has them.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Path relative to the output root, `/`-separated.
+    pub path: String,
+    pub bytes: Cow<'static, [u8]>,
+    pub gzip: Option<Cow<'static, [u8]>>,
+    pub brotli: Option<Cow<'static, [u8]>>,
+}
+
+impl OutputFile {
+    pub fn plain(path: String, bytes: impl Into<Cow<'static, [u8]>>) -> Self {
+        OutputFile {
+            path,
+            bytes: bytes.into(),
+            gzip: None,
+            brotli: None,
+        }
+    }
+
+    /// A file with compressed copies made now.
+    pub fn compressed(path: String, bytes: impl Into<Cow<'static, [u8]>>) -> Self {
+        let bytes = bytes.into();
+        OutputFile {
+            path,
+            gzip: Some(gzip(&bytes).into()),
+            brotli: Some(brotli(&bytes).into()),
+            bytes,
+        }
+    }
+}
+
+/// A compiled asset whose compressed copies were made ahead of time (the wasm bundle).
+#[derive(Debug, Clone, Copy)]
+pub struct Precompressed {
+    pub bytes: &'static [u8],
+    pub gzip: &'static [u8],
+    pub brotli: &'static [u8],
+}
+
+impl Precompressed {
+    pub fn output(&self, path: String) -> OutputFile {
+        OutputFile {
+            path,
+            bytes: self.bytes.into(),
+            gzip: Some(self.gzip.into()),
+            brotli: Some(self.brotli.into()),
+        }
+    }
+}
+
+/// `style.css` -> `style.1a2b3c4d5e.css`
+pub fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest[..5].iter().map(|b| format!("{b:02x}")).collect();
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
+        None => format!("{name}.{hash}"),
+    }
+}
+
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
+}
+
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_change_with_content() {
+        let a = hashed_name("style.css", b"a");
+        assert!(
+            a.starts_with("style.") && a.ends_with(".css") && a.len() == "style..css".len() + 10
+        );
+        assert_ne!(a, hashed_name("style.css", b"b"));
+    }
+
+    #[test]
+    fn compressed_copies_round_trip() {
+        let text = b"hello hello hello hello".repeat(20);
+        let mut decoded = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(&gzip(&text)[..]),
+            &mut decoded,
+        )
+        .unwrap();
+        assert_eq!(decoded, text);
+        let mut decoded = Vec::new();
+        brotli::BrotliDecompress(&mut &brotli(&text)[..], &mut decoded).unwrap();
+        assert_eq!(decoded, text);
+    }
+}

@@ -1,0 +1,287 @@
+//! Stage 2, parse: one page's Markdown to HTML. Widget blocks become placeholders,
+//! headings get stable anchors, and links to other pages are rewritten and recorded so
+//! that the link check can verify every one of them.
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::content::{output_name, Page};
+use crate::diagnostic::{line_of, Diagnostic};
+use crate::widget;
+
+/// What rendering a page produced, besides its HTML.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<LinkRef>,
+    pub widgets: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// A link to another page or an anchor, to be checked once every page is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// Target source path relative to the content folder (`model.md`), or another file.
+    pub target: String,
+    pub anchor: Option<String>,
+    pub line: usize,
+}
+
+/// Turns heading text into an anchor: lowercase, runs of other characters become `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+pub fn render(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Rendered {
+    let mut out = Rendered::default();
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION;
+    let line = |offset: usize| page.body_line + line_of(&page.body, offset);
+    let mut events: Vec<Event> = Vec::new();
+    let mut parser = Parser::new_ext(&page.body, options).into_offset_iter();
+    while let Some((event, range)) = parser.next() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some("widget") =>
+            {
+                let name = info.split_whitespace().nth(1).unwrap_or("").to_string();
+                let mut body = String::new();
+                for (inner, _) in parser.by_ref() {
+                    match inner {
+                        Event::Text(text) => body.push_str(&text),
+                        Event::End(TagEnd::CodeBlock) => break,
+                        _ => {}
+                    }
+                }
+                // The body starts on the line after the fence.
+                let at = widget::Place {
+                    path: &page.path,
+                    line: line(range.start) + 1,
+                };
+                if let Some(html) = widget::render_block(&name, &body, &at, diagnostics) {
+                    out.widgets.push(name);
+                    events.push(Event::Html(html.into()));
+                }
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                let mut inner = Vec::new();
+                let mut text = String::new();
+                for (event, _) in parser.by_ref() {
+                    match &event {
+                        Event::End(TagEnd::Heading(_)) => break,
+                        Event::Text(t) | Event::Code(t) => text.push_str(t),
+                        _ => {}
+                    }
+                    inner.push(event);
+                }
+                let id = unique_id(&out.headings, slugify(&text));
+                let n = heading_number(level);
+                events.push(Event::Html(
+                    format!("<h{n} id=\"{id}\"><a href=\"#{id}\">").into(),
+                ));
+                events.extend(inner);
+                events.push(Event::Html(format!("</a></h{n}>\n").into()));
+                out.headings.push(Heading { level: n, id, text });
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match internal_link(&page.source, &dest_url) {
+                    Some((target, anchor, href)) => {
+                        out.links.push(LinkRef {
+                            target,
+                            anchor,
+                            line: line(range.start),
+                        });
+                        CowStr::from(href)
+                    }
+                    None => dest_url,
+                };
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            other => events.push(other),
+        }
+    }
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+fn unique_id(headings: &[Heading], slug: String) -> String {
+    let base = if slug.is_empty() {
+        "section".to_string()
+    } else {
+        slug
+    };
+    let taken = |id: &str| headings.iter().any(|h| h.id == id);
+    if !taken(&base) {
+        return base;
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken(id))
+        .expect("some suffix is free")
+}
+
+/// For a link inside the site: the target's source path, its anchor, and the href to
+/// write. External links (with a scheme) and absolute paths are left alone.
+fn internal_link(from: &str, dest: &str) -> Option<(String, Option<String>, String)> {
+    if dest.contains("://") || dest.starts_with("mailto:") || dest.starts_with('/') {
+        return None;
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor.to_string())),
+        None => (dest, None),
+    };
+    if path.is_empty() {
+        return Some((from.to_string(), anchor, dest.to_string()));
+    }
+    let dir = from.rsplit_once('/').map(|(dir, _)| dir).unwrap_or("");
+    let target = normalize(dir, path);
+    let href_path = if path.ends_with(".md") {
+        output_name(path)
+    } else {
+        path.to_string()
+    };
+    let href = match &anchor {
+        Some(anchor) => format!("{href_path}#{anchor}"),
+        None => href_path,
+    };
+    Some((target, anchor, href))
+}
+
+/// Joins a relative path onto a directory, resolving `.` and `..`.
+fn normalize(dir: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn page(body: &str) -> Page {
+        Page {
+            source: "guide/page.md".into(),
+            path: PathBuf::from("content/guide/page.md"),
+            front: crate::content::FrontMatter {
+                title: "T".into(),
+                description: "D".into(),
+                weight: 0,
+            },
+            body: body.into(),
+            body_line: 4,
+        }
+    }
+
+    fn check(body: &str) -> (Rendered, Vec<Diagnostic>) {
+        let mut diagnostics = Vec::new();
+        let rendered = render(&page(body), &mut diagnostics);
+        (rendered, diagnostics)
+    }
+
+    #[test]
+    fn slugs_follow_the_documented_rule() {
+        assert_eq!(slugify("When async wins"), "when-async-wins");
+        assert_eq!(slugify("Is `async` faster?"), "is-async-faster");
+        assert_eq!(slugify("M/M/c & Erlang C"), "m-m-c-erlang-c");
+    }
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let (r, _) = check("# Intro\n\n## Intro\n\n## Why *now*\n");
+        insta::assert_snapshot!(r.html, @r##"
+        <h1 id="intro"><a href="#intro">Intro</a></h1>
+        <h2 id="intro-1"><a href="#intro-1">Intro</a></h2>
+        <h2 id="why-now"><a href="#why-now">Why <em>now</em></a></h2>
+        "##);
+    }
+
+    #[test]
+    fn links_to_pages_are_rewritten_and_recorded_with_lines() {
+        let (r, _) =
+            check("Text\n\nSee [model](../model.md#rules) and [x](https://example.org).\n");
+        assert!(
+            r.html.contains(r#"href="../model.html#rules""#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains(r#"href="https://example.org""#));
+        assert_eq!(
+            r.links,
+            vec![LinkRef {
+                target: "model.md".into(),
+                anchor: Some("rules".into()),
+                line: 7
+            }]
+        );
+    }
+
+    #[test]
+    fn widget_block_becomes_a_placeholder() {
+        let (r, d) = check("```widget sync-server\nworkers = 4\nclients = 5\n```\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(r.widgets, vec!["sync-server".to_string()]);
+        assert!(
+            r.html.contains(r#"data-widget="sync-server""#),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<svg"), "fallback figure missing");
+    }
+
+    #[test]
+    fn widget_errors_point_at_the_offending_line() {
+        let (_, d) = check("Intro\n\n```widget sync-server\nworkers = 4\nworkerz = 5\n```\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 9, "{}", d[0]);
+        assert!(d[0].message.contains("unknown key `workerz`"), "{}", d[0]);
+    }
+
+    #[test]
+    fn ordinary_code_blocks_stay_code() {
+        let (r, _) = check("```python\nprint(1)\n```\n");
+        assert!(
+            r.html.contains(r#"<code class="language-python">"#),
+            "{}",
+            r.html
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! Stage 6, output: everything is written into a fresh directory beside the target,
+//! then swapped in, so a build that fails half-way leaves the previous site untouched.
+
+use std::path::{Path, PathBuf};
+
+use crate::assets::OutputFile;
+use crate::BuildError;
+
+pub fn write_and_swap(out: &Path, files: &[OutputFile]) -> Result<(), BuildError> {
+    let staging = sibling(out, "new");
+    let retired = sibling(out, "old");
+    for dir in [&staging, &retired] {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(io(dir))?;
+        }
+    }
+    for file in files {
+        let path = staging.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+        for (ext, bytes) in [("gz", &file.gzip), ("br", &file.brotli)] {
+            if let Some(bytes) = bytes {
+                let compressed = PathBuf::from(format!("{}.{ext}", path.display()));
+                std::fs::write(&compressed, bytes).map_err(io(&compressed))?;
+            }
+        }
+    }
+    // Two renames: the old site is never half-replaced. A server that reads between
+    // them sees no site for a moment, never a mixed one.
+    if out.exists() {
+        std::fs::rename(out, &retired).map_err(io(out))?;
+    }
+    std::fs::rename(&staging, out).map_err(io(out))?;
+    if retired.exists() {
+        std::fs::remove_dir_all(&retired).map_err(io(&retired))?;
+    }
+    Ok(())
+}
+
+/// `dist` -> `dist.new`, in the same parent so the rename stays on one file system.
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dist".into());
+    out.with_file_name(format!("{name}.{suffix}"))
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> BuildError + '_ {
+    move |source| BuildError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swaps_in_a_new_tree_and_drops_the_old() {
+        let root = std::env::temp_dir().join(format!("site-output-test-{}", std::process::id()));
+        let out = root.join("dist");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("stale.html"), "old").unwrap();
+        let files = vec![OutputFile::compressed(
+            "a/index.html".into(),
+            b"<p>new</p>".to_vec(),
+        )];
+        write_and_swap(&out, &files).unwrap();
+        assert!(!out.join("stale.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "<p>new</p>"
+        );
+        assert!(out.join("a/index.html.gz").exists() && out.join("a/index.html.br").exists());
+        assert!(!root.join("dist.new").exists() && !root.join("dist.old").exists());
+        std::fs::remove_dir_all(root).unwrap();
+    }
+}
