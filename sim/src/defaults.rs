@@ -62,3 +62,11 @@ pub fn task_kib(kind: ServerKind) -> f64 {
         ServerKind::Processes | ServerKind::Threads => 0.0,
     }
 }
+
+/// Delay before a refused closed client tries again, s: TCP retransmits an unanswered
+/// SYN after its initial retransmission timeout of 1 s (RFC 6298). Without a delay a
+/// refused client would retry at the same instant forever.
+pub const REFUSED_RETRY_S: f64 = 1.0;
+
+/// Length of the sliding window of [`crate::Simulation::window`], s.
+pub const WINDOW_S: f64 = 2.0;

@@ -1,20 +1,163 @@
-//! The discrete-event engine (stub: the API is fixed, the model follows).
+//! The discrete-event engine: one clock, and at each step the earliest of four
+//! sources of events (a CPU burst finishing, a timed event, a client timeout, an open
+//! arrival). The rules for what each event does are in `server.rs`.
 
-use crate::{ClientView, Report, RequestView, Scenario, WindowMetrics, WorkerView};
+mod cpu;
+mod dist;
+mod events;
+mod heap;
+mod metrics;
+mod server;
+mod state;
+mod views;
+mod window;
+
+use std::collections::VecDeque;
+
+use rand_pcg::Pcg64Mcg;
+
+use crate::{defaults, Report, Scenario, ServerKind, WindowMetrics, Workload};
+use cpu::Cpu;
+use dist::Work;
+use events::{Event, EventQueue};
+use metrics::Metrics;
+use state::{Client, Process, Slab, Worker, NONE};
+use window::Window;
 
 /// A simulation that can be advanced step by step and inspected between steps.
+///
+/// It never ends by itself: an open workload always has a next arrival, and a closed
+/// client always comes back. [`Simulation::is_done`] says when the scenario's
+/// `warmup + requests` requests have finished, which is where [`crate::run`] stops.
+#[derive(Debug, Clone)]
 pub struct Simulation {
-    now: f64,
     scenario: Scenario,
+    kind: ServerKind,
+    work: Work,
+    /// CPU bursts per request: `io_calls + 1`.
+    bursts: u32,
+    switch_s: f64,
+    gil_interval_s: f64,
+    timeout_s: f64,
+    think_s: f64,
+    arrival_mean_s: f64,
+    max_tasks: u32,
+    queue_limit: u32,
+    /// Memory that does not depend on load, and per task, MB.
+    fixed_mb: f64,
+    task_mb: f64,
+
+    now: f64,
+    events: u64,
+    queue: EventQueue,
+    cpu: Cpu,
+    /// Client deadlines in arrival order: (deadline, slot, arrival number).
+    timeouts: VecDeque<(f64, u32, u64)>,
+    /// Next open arrival, or infinity for a closed workload.
+    next_arrival: f64,
+    /// Arrival and think times.
+    arrivals: Pcg64Mcg,
+
+    requests: Slab,
+    workers: Vec<Worker>,
+    /// Idle sync workers, used last-in first-out.
+    idle: Vec<u32>,
+    processes: Vec<Process>,
+    /// Event loops: where the search for a loop with room starts (round robin).
+    next_loop: u32,
+    /// (slot, arrival number) of requests in the backlog; may hold stale entries of
+    /// requests that timed out there.
+    backlog: VecDeque<(u32, u64)>,
+    backlog_len: u32,
+    clients: Vec<Client>,
+    /// Requests in a waiting phase (backlog, GIL, ready queues).
+    waiting: u32,
+    /// Event-loop tasks over all processes.
+    tasks: u32,
+
+    metrics: Metrics,
+    window: Window,
 }
 
 impl Simulation {
-    /// A simulation at time 0 of a validated scenario.
+    /// A simulation at time 0 of a scenario that passed [`Scenario::validate`].
     pub fn new(scenario: &Scenario) -> Simulation {
-        Simulation {
-            now: 0.0,
+        let kind = scenario.server;
+        let n_workers = scenario.effective_workers();
+        let n_processes = scenario.processes();
+        let workers: Vec<Worker> = if kind.is_event_loop() {
+            Vec::new()
+        } else {
+            (0..n_workers)
+                .map(|w| Worker {
+                    process: if kind == ServerKind::Threads { 0 } else { w },
+                    request: NONE,
+                })
+                .collect()
+        };
+        let process_mb = scenario.effective_process_mb();
+        let fixed_mb = defaults::SHARED_MB
+            + f64::from(n_processes) * process_mb
+            + if kind == ServerKind::Threads {
+                f64::from(n_workers) * scenario.effective_thread_kib() / 1024.0
+            } else {
+                0.0
+            };
+        let mut arrivals = dist::stream(scenario.seed, dist::ARRIVALS);
+        let (next_arrival, arrival_mean_s, n_clients) = match scenario.workload() {
+            Workload::Open { rate } => {
+                (dist::exponential(&mut arrivals, 1.0 / rate), 1.0 / rate, 0)
+            }
+            Workload::Closed { clients } => (f64::INFINITY, 0.0, clients),
+        };
+        let mut sim = Simulation {
             scenario: scenario.clone(),
+            kind,
+            work: Work::new(scenario),
+            bursts: scenario.io_calls + 1,
+            switch_s: scenario.effective_switch_us() / 1e6,
+            gil_interval_s: scenario.switch_interval_ms / 1e3,
+            timeout_s: scenario.timeout_ms / 1e3,
+            think_s: scenario.think_ms / 1e3,
+            arrival_mean_s,
+            max_tasks: scenario.effective_max_tasks(),
+            queue_limit: scenario.queue_limit,
+            fixed_mb,
+            task_mb: scenario.effective_task_kib() / 1024.0,
+            now: 0.0,
+            events: 0,
+            queue: EventQueue::default(),
+            cpu: Cpu::new(scenario.cores, n_processes),
+            timeouts: VecDeque::new(),
+            next_arrival,
+            arrivals,
+            requests: Slab::default(),
+            idle: (0..workers.len() as u32).rev().collect(),
+            workers,
+            processes: (0..n_processes).map(|_| Process::new()).collect(),
+            next_loop: 0,
+            backlog: VecDeque::new(),
+            backlog_len: 0,
+            clients: Vec::with_capacity(n_clients as usize),
+            waiting: 0,
+            tasks: 0,
+            metrics: Metrics::new(),
+            window: Window::new(defaults::WINDOW_S),
+        };
+        sim.metrics.memory_peak_mb = fixed_mb;
+        if scenario.warmup == 0 {
+            sim.metrics.start_measuring(0.0);
         }
+        for c in 0..n_clients {
+            sim.clients.push(Client {
+                request: NONE,
+                number: 0,
+                since: 0.0,
+            });
+            let think = sim.think_time();
+            sim.queue.push(think, Event::ThinkDone(c));
+        }
+        sim
     }
 
     /// The scenario being simulated.
@@ -27,53 +170,173 @@ impl Simulation {
         self.now
     }
 
-    /// Runs events up to time `t_s`, at most `max_events`; returns the events run.
-    pub fn advance_to(&mut self, t_s: f64, max_events: u64) -> u64 {
-        let _ = max_events;
-        if t_s > self.now {
-            self.now = t_s;
+    /// Events run so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// Sets the length of the sliding window of [`Simulation::window`] (default
+    /// [`defaults::WINDOW_S`]); clears what the window held. Non-positive or
+    /// non-finite lengths are ignored.
+    pub fn set_window_s(&mut self, length_s: f64) {
+        if length_s.is_finite() && length_s > 0.0 {
+            self.window = Window::new(length_s);
+            let busy = self.cpu.busy();
+            self.window
+                .advance(self.now, self.now, self.metrics.busy_int, busy);
         }
-        0
+    }
+
+    /// Runs the events due up to time `t_s`, at most `max_events` of them, and returns
+    /// how many ran. When all due events ran, the clock moves to `t_s`.
+    pub fn advance_to(&mut self, t_s: f64, max_events: u64) -> u64 {
+        let mut ran = 0;
+        while ran < max_events {
+            if self.next_time() > t_s {
+                if t_s.is_finite() && t_s > self.now {
+                    self.tick(t_s);
+                }
+                break;
+            }
+            if !self.step() {
+                break;
+            }
+            ran += 1;
+        }
+        ran
     }
 
     /// Runs exactly one event; false if nothing is left to run.
     pub fn step(&mut self) -> bool {
-        false
-    }
-
-    /// True once `warmup + requests` requests have finished.
-    pub fn is_done(&self) -> bool {
+        self.drop_stale_timeouts();
+        let t_cpu = self.cpu.next_time();
+        let t_event = self.queue.peek_time();
+        let t_timeout = self.timeouts.front().map_or(f64::INFINITY, |e| e.0);
+        let t = t_cpu.min(t_event).min(t_timeout).min(self.next_arrival);
+        if t == f64::INFINITY {
+            return false;
+        }
+        // Rounding in the CPU's virtual clock can put a completion a hair before now.
+        self.tick(t.max(self.now));
+        self.events += 1;
+        if t_cpu == t {
+            if let Some(p) = self.cpu.pop_finished() {
+                self.burst_done(p);
+            }
+        } else if t_event == t {
+            if let Some((_, event)) = self.queue.pop() {
+                match event {
+                    Event::IoDone(slot) => self.start_burst(slot),
+                    Event::BlockingIoDone(slot) => self.blocking_io_done(slot),
+                    Event::ThinkDone(c) => self.arrive(c),
+                    Event::GilTimer(p) => self.gil_timer(p),
+                }
+            }
+        } else if t_timeout == t {
+            if let Some((_, slot, _)) = self.timeouts.pop_front() {
+                self.time_out(slot);
+            }
+        } else {
+            self.next_arrival =
+                self.now + dist::exponential(&mut self.arrivals, self.arrival_mean_s);
+            self.arrive(NONE);
+        }
         true
     }
 
-    /// Metrics over the last simulated seconds.
+    /// Time of the next event, or infinity.
+    fn next_time(&mut self) -> f64 {
+        self.drop_stale_timeouts();
+        let t_timeout = self.timeouts.front().map_or(f64::INFINITY, |e| e.0);
+        self.cpu
+            .next_time()
+            .min(self.queue.peek_time())
+            .min(t_timeout)
+            .min(self.next_arrival)
+            .max(self.now)
+    }
+
+    /// Moves the clock to `t`, accumulating the time integrals over the interval in
+    /// which nothing changed.
+    fn tick(&mut self, t: f64) {
+        let dt = t - self.now;
+        if dt > 0.0 {
+            let busy = self.cpu.busy();
+            self.window
+                .advance(t, self.now, self.metrics.busy_int, busy);
+            self.metrics.busy_int += dt * busy;
+            self.metrics.queue_int += dt * f64::from(self.waiting);
+            self.cpu.advance(t);
+            self.now = t;
+        }
+    }
+
+    /// True once `warmup + requests` requests have finished (completed, refused or
+    /// timed out).
+    pub fn is_done(&self) -> bool {
+        self.metrics.measuring && self.metrics.measured.finished() >= self.scenario.requests
+    }
+
+    /// Runs until [`Simulation::is_done`].
+    pub fn run_to_end(&mut self) {
+        while !self.is_done() && self.step() {}
+    }
+
+    /// Metrics over the last simulated seconds (see [`Simulation::set_window_s`]).
     pub fn window(&self) -> WindowMetrics {
-        WindowMetrics::default()
+        let s = self.window.stats(self.now, self.metrics.busy_int);
+        let per_s = |x: f64| if s.span_s > 0.0 { x / s.span_s } else { 0.0 };
+        let total = self.metrics.total;
+        WindowMetrics {
+            window_s: s.span_s,
+            throughput_rps: per_s(s.completed as f64),
+            p50_ms: s.p50_ms,
+            p95_ms: s.p95_ms,
+            p99_ms: s.p99_ms,
+            cpu_utilization: per_s(s.busy_int) / f64::from(self.scenario.cores),
+            queue_len: self.waiting,
+            in_flight: self.in_flight() as u32,
+            busy_workers: self.busy_workers(),
+            memory_mb: self.memory_mb(),
+            completed: total.completed,
+            dropped: total.dropped,
+            timed_out: total.timed_out,
+        }
     }
 
-    /// Cumulative metrics so far.
+    /// Cumulative metrics so far (of the measured part, once warmup is over).
     pub fn report(&self) -> Report {
-        Report::default()
+        self.metrics
+            .report(self.now, self.scenario.cores, self.events)
     }
 
-    /// Live requests.
-    pub fn requests(&self) -> impl Iterator<Item = RequestView> + '_ {
-        std::iter::empty()
-    }
-
-    /// Workers: processes, threads or event loops.
-    pub fn workers(&self) -> impl Iterator<Item = WorkerView> + '_ {
-        std::iter::empty()
-    }
-
-    /// Closed clients (none in an open workload).
-    pub fn clients(&self) -> impl Iterator<Item = ClientView> + '_ {
-        std::iter::empty()
-    }
-
-    /// Cores busy now (fractional under processor sharing is impossible: at most
-    /// `cores`, at most the number of processes on the CPU).
+    /// Cores busy now: the running bursts, at most `cores`.
     pub fn cores_busy(&self) -> f64 {
-        0.0
+        self.cpu.busy()
+    }
+
+    /// Requests that arrived since time 0.
+    pub fn arrived(&self) -> u64 {
+        self.metrics.arrived
+    }
+
+    /// Requests whose client is still waiting for the reply.
+    pub fn in_flight(&self) -> u64 {
+        self.metrics.arrived - self.metrics.total.finished()
+    }
+
+    /// Requests the server holds, including those whose client gave up.
+    pub fn held(&self) -> u32 {
+        self.requests.live()
+    }
+
+    /// Requests waiting now (backlog, GIL, ready queues).
+    pub fn queue_len(&self) -> u32 {
+        self.waiting
+    }
+
+    /// Server memory now, MB.
+    pub fn memory_mb(&self) -> f64 {
+        self.fixed_mb + f64::from(self.tasks) * self.task_mb
     }
 }

@@ -1,0 +1,106 @@
+//! The live entities as widgets see them.
+
+use super::state::{Phase, NONE};
+use super::Simulation;
+use crate::{ClientState, ClientView, RequestPhase, RequestView, WorkerState, WorkerView};
+
+impl Simulation {
+    /// Every request the server holds, in slot order (not arrival order). Requests
+    /// refused at the door never appear.
+    pub fn requests(&self) -> impl Iterator<Item = RequestView> + '_ {
+        self.requests.slots.iter().filter_map(|r| {
+            let w = r.worker;
+            let phase = match r.phase {
+                Phase::Free => return None,
+                Phase::Queued => RequestPhase::Queued,
+                Phase::WaitingGil => RequestPhase::WaitingGil { worker: w },
+                Phase::Ready => RequestPhase::Ready { worker: w },
+                Phase::OnCpu => RequestPhase::OnCpu { worker: w },
+                Phase::Io => RequestPhase::WaitingIo { worker: w },
+                Phase::BlockingIo => RequestPhase::BlockingIo { worker: w },
+            };
+            Some(RequestView {
+                id: r.number,
+                client: (r.client != NONE).then_some(r.client),
+                phase,
+                since_s: r.since,
+                arrived_s: r.arrived,
+                abandoned: r.abandoned,
+            })
+        })
+    }
+
+    /// The workers: one per process of `processes`, one per thread of `threads`, one
+    /// per event loop of the other kinds.
+    pub fn workers(&self) -> impl Iterator<Item = WorkerView> + '_ {
+        let n = if self.kind.is_event_loop() {
+            self.processes.len()
+        } else {
+            self.workers.len()
+        };
+        (0..n as u32).map(|i| self.worker_view(i))
+    }
+
+    fn worker_view(&self, i: u32) -> WorkerView {
+        let number = |slot: u32| (slot != NONE).then(|| self.requests.slots[slot as usize].number);
+        if self.kind.is_event_loop() {
+            let p = &self.processes[i as usize];
+            let (state, slot) = if p.on_cpu != NONE {
+                (WorkerState::Cpu, p.on_cpu)
+            } else if p.blocked_by != NONE {
+                (WorkerState::Io, p.blocked_by)
+            } else if p.tasks > 0 {
+                (WorkerState::Waiting, NONE)
+            } else {
+                (WorkerState::Idle, NONE)
+            };
+            WorkerView {
+                id: i,
+                process: i,
+                state,
+                request: number(slot),
+                tasks: p.tasks,
+            }
+        } else {
+            let w = &self.workers[i as usize];
+            let state = if w.request == NONE {
+                WorkerState::Idle
+            } else {
+                match self.requests.slots[w.request as usize].phase {
+                    Phase::OnCpu => WorkerState::Cpu,
+                    Phase::WaitingGil => WorkerState::WaitingGil,
+                    _ => WorkerState::Io,
+                }
+            };
+            WorkerView {
+                id: i,
+                process: w.process,
+                state,
+                request: number(w.request),
+                tasks: u32::from(w.request != NONE),
+            }
+        }
+    }
+
+    /// Closed clients (none in an open workload).
+    pub fn clients(&self) -> impl Iterator<Item = ClientView> + '_ {
+        self.clients.iter().enumerate().map(|(i, c)| ClientView {
+            id: i as u32,
+            state: if c.request == NONE {
+                ClientState::Thinking
+            } else {
+                ClientState::Waiting { request: c.number }
+            },
+            since_s: c.since,
+        })
+    }
+
+    /// Workers (or loops) holding a request now.
+    pub(crate) fn busy_workers(&self) -> u32 {
+        if self.kind.is_event_loop() {
+            self.processes.iter().filter(|p| !p.loop_free()).count() as u32
+        } else {
+            (self.workers.len() - self.idle.len()) as u32
+        }
+    }
+}
