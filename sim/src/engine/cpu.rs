@@ -75,6 +75,13 @@ impl Cpu {
         self.running.pop().map(|(_, p)| p)
     }
 
+    /// Work left in process `p`'s running burst (0 if none).
+    pub(crate) fn remaining(&self, p: u32) -> f64 {
+        self.running
+            .key(p)
+            .map_or(0.0, |finish| (finish - self.vtime).max(0.0))
+    }
+
     /// Takes process `p`'s burst off the cores (a GIL preemption) and returns the work
     /// it still has to do.
     pub(crate) fn preempt(&mut self, p: u32) -> f64 {

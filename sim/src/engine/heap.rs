@@ -31,6 +31,11 @@ impl IndexedHeap {
         self.items.first().copied()
     }
 
+    pub(crate) fn key(&self, id: u32) -> Option<f64> {
+        let p = self.pos[id as usize];
+        (p != NONE).then(|| self.items[p as usize].0)
+    }
+
     /// Inserts `id`, which must not be present.
     pub(crate) fn push(&mut self, key: f64, id: u32) {
         debug_assert_eq!(self.pos[id as usize], NONE);

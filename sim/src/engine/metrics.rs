@@ -40,6 +40,9 @@ pub(crate) struct Metrics {
     /// Integral of busy cores over time, since 0.
     pub(crate) busy_int: f64,
     pub(crate) memory_peak_mb: f64,
+    /// Smallest latency minus own CPU and I/O time of any reply: never negative
+    /// (a property test watches it).
+    pub(crate) min_slack: f64,
 
     /// Whether warmup is over.
     pub(crate) measuring: bool,
@@ -64,6 +67,7 @@ impl Metrics {
             queue_int: 0.0,
             busy_int: 0.0,
             memory_peak_mb: 0.0,
+            min_slack: f64::INFINITY,
             measuring: false,
             start_t: 0.0,
             start_queue_int: 0.0,
@@ -89,8 +93,9 @@ impl Metrics {
 
     /// A reply: latency and queue wait in seconds.
     #[inline]
-    pub(crate) fn completed(&mut self, latency: f64, waited: f64) {
+    pub(crate) fn completed(&mut self, latency: f64, waited: f64, demand: f64) {
         self.total.completed += 1;
+        self.min_slack = self.min_slack.min(latency - demand);
         if self.measuring {
             self.measured.completed += 1;
             let ns = (latency * 1e9).round() as u64;

@@ -12,6 +12,11 @@ mod state;
 mod views;
 mod window;
 
+#[cfg(test)]
+mod properties;
+#[cfg(test)]
+mod tests;
+
 use std::collections::VecDeque;
 
 use rand_pcg::Pcg64Mcg;
@@ -190,6 +195,9 @@ impl Simulation {
     /// Runs the events due up to time `t_s`, at most `max_events` of them, and returns
     /// how many ran. When all due events ran, the clock moves to `t_s`.
     pub fn advance_to(&mut self, t_s: f64, max_events: u64) -> u64 {
+        if t_s.is_nan() {
+            return 0;
+        }
         let mut ran = 0;
         while ran < max_events {
             if self.next_time() > t_s {

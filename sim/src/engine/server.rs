@@ -21,6 +21,10 @@ use super::state::{Client, Phase, Request, NONE};
 use super::Simulation;
 use crate::{defaults, ServerKind};
 
+/// Work below this is "done now": 1 ps, far below any modelled time, far above the
+/// rounding of the CPU's virtual clock.
+const TIE_S: f64 = 1e-12;
+
 impl Simulation {
     fn req(&mut self, slot: u32) -> &mut Request {
         &mut self.requests.slots[slot as usize]
@@ -275,6 +279,12 @@ impl Simulation {
             self.arm_gil_timer(p);
             return;
         }
+        // A burst ending at this very instant (up to rounding, common with constant
+        // times) hands the GIL over by itself; preempting it would cost a spurious
+        // switch and a whole interval.
+        if self.cpu.remaining(p) <= TIE_S {
+            return;
+        }
         let left = self.cpu.preempt(p);
         self.processes[p as usize].on_cpu = NONE;
         self.req(holder).work_left = left;
@@ -287,11 +297,16 @@ impl Simulation {
     /// worker or task, take the next request from the backlog.
     fn finish(&mut self, slot: u32) {
         let r = &self.requests.slots[slot as usize];
-        let (client, abandoned, latency, waited) =
-            (r.client, r.abandoned, self.now - r.arrived, r.waited);
+        let (client, abandoned, latency, waited, demand) = (
+            r.client,
+            r.abandoned,
+            self.now - r.arrived,
+            r.waited,
+            r.demand,
+        );
         let worker = r.worker;
         if !abandoned {
-            self.metrics.completed(latency, waited);
+            self.metrics.completed(latency, waited, demand);
             self.window.completed(latency);
             self.outcome_recorded();
         }

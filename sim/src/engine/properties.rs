@@ -1,0 +1,134 @@
+//! Property tests over random valid scenarios, checked after every event: requests are
+//! conserved, time never runs backwards, the CPU never does more than the cores (or one
+//! core per process) allow, and no reply comes faster than its own work.
+
+use proptest::prelude::*;
+
+use super::state::Phase;
+use super::Simulation;
+use crate::{Scenario, ServerKind, Service};
+
+fn scenarios() -> impl Strategy<Value = Scenario> {
+    let kind = prop::sample::select(ServerKind::ALL.to_vec());
+    let service = prop::sample::select(Service::ALL.to_vec());
+    let workload = prop_oneof![
+        (1.0..400.0f64).prop_map(|rate| (Some(rate), None)),
+        (1u32..60).prop_map(|clients| (None, Some(clients))),
+    ];
+    (
+        (kind, 1u32..6, 1u32..4, workload, 0.0..50.0f64),
+        (0.0..20.0f64, 0.0..200.0f64, service, 0.2..3.0f64, 0u32..4),
+        (
+            0.0..50.0f64,
+            0u32..20,
+            prop_oneof![Just(0.0), 5.0..300.0f64],
+        ),
+        (
+            0.0..1.0f64,
+            1u32..30,
+            0.5..10.0f64,
+            200u64..800,
+            0u64..100,
+            any::<u64>(),
+        ),
+    )
+        .prop_map(
+            |(
+                (server, workers, cores, (arrival_rate, clients), think_ms),
+                (cpu_ms, io_ms, service, cv, io_calls),
+                (switch_us, queue_limit, timeout_ms),
+                (blocking_share, max_tasks, switch_interval_ms, requests, warmup, seed),
+            )| Scenario {
+                server,
+                workers: Some(workers),
+                cores,
+                arrival_rate,
+                clients,
+                think_ms,
+                cpu_ms: cpu_ms + 0.01,
+                io_ms: if io_calls == 0 { 0.0 } else { io_ms },
+                service,
+                cv,
+                io_calls,
+                switch_us: Some(switch_us),
+                queue_limit,
+                timeout_ms,
+                requests,
+                warmup,
+                seed: seed >> 1,
+                blocking_share,
+                max_tasks: Some(max_tasks),
+                switch_interval_ms,
+                ..Scenario::default()
+            },
+        )
+}
+
+/// Checks the invariants of `sim` at the current instant.
+fn check_now(sim: &Simulation, s: &Scenario) -> Result<(), TestCaseError> {
+    let live = sim.requests.slots.iter().filter(|r| r.phase != Phase::Free);
+    let client_waiting = live.clone().filter(|r| !r.abandoned).count() as u64;
+    let waiting = live.clone().filter(|r| r.phase.is_waiting()).count() as u32;
+    let total = sim.metrics.total;
+    prop_assert_eq!(
+        sim.metrics.arrived,
+        total.completed + total.dropped + total.timed_out + client_waiting,
+        "requests are conserved"
+    );
+    prop_assert_eq!(waiting, sim.waiting);
+    let processes = f64::from(s.processes());
+    let cores = f64::from(s.cores);
+    prop_assert!(sim.cpu.busy() <= cores.min(processes));
+    prop_assert!(sim.backlog_len <= s.queue_limit);
+    if s.server.is_event_loop() {
+        for p in &sim.processes {
+            prop_assert!(p.tasks <= s.effective_max_tasks());
+        }
+    }
+    prop_assert!(
+        sim.metrics.min_slack >= -1e-9,
+        "slack {}",
+        sim.metrics.min_slack
+    );
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn invariants_hold_after_every_event(s in scenarios()) {
+        prop_assume!(s.validate().is_ok());
+        let mut sim = Simulation::new(&s);
+        let mut last = 0.0;
+        for _ in 0..20_000 {
+            if sim.is_done() || !sim.step() {
+                break;
+            }
+            prop_assert!(sim.now_s() >= last, "time ran backwards");
+            last = sim.now_s();
+            check_now(&sim, &s)?;
+        }
+        let report = sim.report();
+        let cap = f64::from(s.processes()).min(f64::from(s.cores)) / f64::from(s.cores);
+        prop_assert!(report.cpu_utilization <= cap + 1e-9, "{} > {}", report.cpu_utilization, cap);
+        prop_assert!(sim.window().cpu_utilization <= cap + 1e-9);
+        prop_assert!(report.latency_ms.p50 <= report.latency_ms.p99 + 1e-9);
+        prop_assert!(report.latency_ms.max * 1.001 >= report.latency_ms.p99);
+        prop_assert!(report.throughput_rps.is_finite() && report.queue_len_mean.is_finite());
+    }
+
+    #[test]
+    fn widgets_can_drive_any_scenario_frame_by_frame(s in scenarios()) {
+        prop_assume!(s.validate().is_ok());
+        let mut sim = Simulation::new(&s);
+        for frame in 1..=120 {
+            let ran = sim.advance_to(f64::from(frame) / 60.0, 2_000);
+            prop_assert!(ran <= 2_000);
+            let w = sim.window();
+            prop_assert!(w.cpu_utilization.is_finite() && w.throughput_rps.is_finite());
+            prop_assert!(sim.requests().count() <= sim.held() as usize);
+            prop_assert_eq!(sim.workers().count() as u32, s.effective_workers());
+        }
+    }
+}

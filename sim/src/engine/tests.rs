@@ -1,0 +1,208 @@
+//! The model rules on tiny scenarios whose timelines can be worked out by hand.
+
+use crate::{run, RequestPhase, Scenario, Simulation, WorkerState};
+
+fn scenario(body: &str) -> Scenario {
+    Scenario::parse(body).unwrap_or_else(|e| panic!("{body}\n{e}"))
+}
+
+/// Two closed clients sending one 20 ms CPU-only request each at time 0; the first
+/// two replies' mean and max latency, ms.
+fn two_requests(server: &str) -> (f64, f64) {
+    let s = scenario(&format!(
+        "{server}\nclients = 2\ncpu_ms = 20\nio_ms = 0\nio_calls = 0\nservice = \"constant\"\n\
+         switch_us = 0\nrequests = 2\nwarmup = 0"
+    ));
+    let r = run(&s);
+    assert_eq!(r.completed, 2);
+    (r.latency_ms.mean, r.latency_ms.max)
+}
+
+#[test]
+fn the_gil_switches_every_interval() {
+    // A runs 0-5, B 5-10, A 10-15, ... A is done at 35, B at 40.
+    let (mean, max) = two_requests("server = \"threads\"\nworkers = 2\ncores = 2");
+    assert!((mean - 37.5).abs() < 1e-9, "{mean}");
+    assert!((max - 40.0).abs() < 1e-9, "{max}");
+}
+
+#[test]
+fn an_event_loop_runs_a_burst_to_completion() {
+    let (mean, max) = two_requests("server = \"asyncio\"");
+    assert!((mean - 30.0).abs() < 1e-9 && (max - 40.0).abs() < 1e-9);
+}
+
+#[test]
+fn processes_share_one_core() {
+    let (mean, max) = two_requests("workers = 2\ncores = 1");
+    assert!((mean - 40.0).abs() < 1e-9 && (max - 40.0).abs() < 1e-9);
+}
+
+#[test]
+fn processes_on_enough_cores_run_in_parallel() {
+    let (mean, _) = two_requests("workers = 2\ncores = 2");
+    assert!((mean - 20.0).abs() < 1e-9);
+}
+
+#[test]
+fn switch_cost_is_charged_per_burst() {
+    // An open workload so slow that no second request arrives meanwhile.
+    let s = scenario(
+        "workers = 1\narrival_rate = 0.001\ncpu_ms = 10\nio_ms = 10\nio_calls = 1\n\
+         service = \"constant\"\nswitch_us = 100\nrequests = 1\nwarmup = 0",
+    );
+    let r = run(&s);
+    // Two bursts of 5 ms + 0.1 ms, and 10 ms of I/O.
+    assert!(
+        (r.latency_ms.mean - 20.2).abs() < 1e-9,
+        "{}",
+        r.latency_ms.mean
+    );
+    assert_eq!(r.context_switches, 2);
+}
+
+#[test]
+fn a_client_that_times_out_leaves_its_request_to_the_server() {
+    // One worker, 100 ms requests, two clients, 150 ms timeout: the second request
+    // starts at 100, its client gives up at 150, the worker finishes it at 200 anyway.
+    let s = scenario(
+        "workers = 1\nclients = 2\ncpu_ms = 100\nio_ms = 0\nio_calls = 0\nservice = \"constant\"\n\
+         switch_us = 0\ntimeout_ms = 150\nwarmup = 0",
+    );
+    let mut sim = Simulation::new(&s);
+    sim.advance_to(0.175, u64::MAX);
+    let r = sim.report();
+    assert_eq!((r.completed, r.timed_out), (1, 1));
+    let abandoned: Vec<_> = sim.requests().filter(|r| r.abandoned).collect();
+    assert_eq!(abandoned.len(), 1);
+    assert_eq!(abandoned[0].phase, RequestPhase::OnCpu { worker: 0 });
+    // The client came back at 150 and waits in the backlog.
+    assert!(sim
+        .requests()
+        .any(|r| r.phase == RequestPhase::Queued && r.client.is_some()));
+    // Its first client waits too, for the request it sent at 100.
+    assert_eq!(sim.in_flight(), 2);
+}
+
+#[test]
+fn a_full_backlog_refuses_and_refused_clients_come_back_later() {
+    let s = scenario(
+        "workers = 1\nclients = 3\ncpu_ms = 100\nio_ms = 0\nio_calls = 0\nqueue_limit = 0\n\
+         switch_us = 0\nwarmup = 0",
+    );
+    let mut sim = Simulation::new(&s);
+    sim.advance_to(0.5, u64::MAX);
+    assert_eq!(sim.report().dropped, 2);
+    assert_eq!(sim.held(), 1);
+    // The TCP retry brings them back after a second.
+    sim.advance_to(1.0 + 1e-9, u64::MAX);
+    assert!(sim.arrived() > 3);
+}
+
+#[test]
+fn views_agree_with_the_counters() {
+    let s = scenario(
+        "server = \"threads\"\nworkers = 3\nclients = 12\ncpu_ms = 8\nio_ms = 20\nio_calls = 2",
+    );
+    let mut sim = Simulation::new(&s);
+    for step in 1..=400 {
+        sim.advance_to(step as f64 * 0.005, 10_000);
+        let requests: Vec<_> = sim.requests().collect();
+        let waiting = requests
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.phase,
+                    RequestPhase::Queued
+                        | RequestPhase::WaitingGil { .. }
+                        | RequestPhase::Ready { .. }
+                )
+            })
+            .count();
+        assert_eq!(waiting as u32, sim.queue_len());
+        let on_cpu = requests
+            .iter()
+            .filter(|r| matches!(r.phase, RequestPhase::OnCpu { .. }))
+            .count();
+        assert!(on_cpu <= 1, "the GIL lets one thread run");
+        let workers: Vec<_> = sim.workers().collect();
+        assert_eq!(workers.len(), 3);
+        assert_eq!(
+            workers
+                .iter()
+                .filter(|w| w.state == WorkerState::Cpu)
+                .count(),
+            on_cpu
+        );
+        let waiting_clients = sim
+            .clients()
+            .filter(|c| matches!(c.state, crate::ClientState::Waiting { .. }))
+            .count();
+        assert_eq!(waiting_clients as u64, sim.in_flight());
+        assert!(sim.window().busy_workers <= 3);
+    }
+}
+
+#[test]
+fn stepping_and_running_agree() {
+    let s = scenario("server = \"gevent\"\narrival_rate = 300\nblocking_share = 0.05\nrequests = 5000\nwarmup = 100");
+    let whole = run(&s);
+    let mut sim = Simulation::new(&s);
+    while !sim.is_done() {
+        let t = sim.now_s() + 0.016;
+        sim.advance_to(t, 50);
+        if sim.is_done() {
+            break;
+        }
+    }
+    // advance_to may run past the end within its last call; step to the same point.
+    let mut exact = Simulation::new(&s);
+    exact.run_to_end();
+    assert_eq!(exact.report(), whole);
+    assert!(sim.report().completed >= whole.completed);
+}
+
+#[test]
+fn the_same_seed_gives_the_same_report_and_another_seed_does_not() {
+    let s = scenario("server = \"threads\"\nclients = 30\nthink_ms = 10\nrequests = 3000\nservice = \"lognormal\"\ncv = 2");
+    let a = serde_json::to_string(&run(&s)).unwrap();
+    let b = serde_json::to_string(&run(&s)).unwrap();
+    assert_eq!(a, b);
+    let c = serde_json::to_string(&run(&Scenario { seed: 2, ..s })).unwrap();
+    assert_ne!(a, c);
+}
+
+#[test]
+fn the_window_sees_recent_throughput() {
+    let s = scenario("arrival_rate = 100\ncpu_ms = 1\nio_ms = 10\nworkers = 8");
+    let mut sim = Simulation::new(&s);
+    sim.advance_to(20.0, u64::MAX);
+    let w = sim.window();
+    assert!((w.window_s - 2.0).abs() < 0.11, "{}", w.window_s);
+    assert!(
+        (w.throughput_rps - 100.0).abs() < 25.0,
+        "{}",
+        w.throughput_rps
+    );
+    assert!(w.p50_ms > 5.0 && w.p50_ms < 20.0, "{}", w.p50_ms);
+    assert!(w.p99_ms >= w.p95_ms && w.p95_ms >= w.p50_ms);
+    assert!(
+        (w.cpu_utilization - 0.05).abs() < 0.02,
+        "{}",
+        w.cpu_utilization
+    );
+    // Totals count warmup too.
+    assert!(w.completed >= sim.report().completed + 1000);
+}
+
+#[test]
+fn advance_to_respects_its_event_cap_and_odd_times() {
+    let s = scenario("clients = 100000\ncpu_ms = 1");
+    let mut sim = Simulation::new(&s);
+    assert_eq!(sim.advance_to(1.0, 1000), 1000);
+    assert_eq!(sim.now_s(), 0.0);
+    assert_eq!(sim.advance_to(f64::NAN, 10), 0);
+    assert_eq!(sim.advance_to(-1.0, 10), 0);
+    assert_eq!(sim.advance_to(f64::INFINITY, 10), 10);
+    assert!(sim.now_s().is_finite());
+}
