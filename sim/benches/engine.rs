@@ -1,1 +1,47 @@
-fn main() {}
+//! Throughput of the engine, for the README's numbers (DESIGN.md, "Quality budgets"):
+//! events per second with all metrics on, for each server kind, and the M/M/4 scenario
+//! with 1 million requests that SimPy takes about 7 s for.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use sim::{Scenario, ServerKind, Simulation};
+
+/// The M/M/4 comparison scenario: 4 servers at ρ = 0.8, 1M requests after no warmup.
+pub const MM4: &str = "workers = 4\ncores = 4\narrival_rate = 320\ncpu_ms = 10\nio_ms = 0\n\
+                       io_calls = 0\nswitch_us = 0\nrequests = 1000000\nwarmup = 0";
+
+fn events_per_second(c: &mut Criterion) {
+    let mut group = c.benchmark_group("events");
+    for kind in ServerKind::ALL {
+        // DESIGN's default request (5 ms CPU, 100 ms I/O) under load.
+        let s = Scenario {
+            server: kind,
+            clients: Some(if kind.is_event_loop() { 100 } else { 8 }),
+            requests: 100_000,
+            ..Scenario::default()
+        };
+        let events = sim::run(&s).events;
+        group.throughput(Throughput::Elements(events));
+        group.bench_with_input(BenchmarkId::from_parameter(kind.name()), &s, |b, s| {
+            b.iter(|| {
+                let mut sim = Simulation::new(black_box(s));
+                sim.run_to_end();
+                sim.events()
+            })
+        });
+    }
+    group.finish();
+}
+
+fn mm4_one_million(c: &mut Criterion) {
+    let s = Scenario::parse(MM4).expect("valid");
+    let mut group = c.benchmark_group("mm4");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(s.requests));
+    group.bench_function("1M requests", |b| b.iter(|| sim::run(black_box(&s))));
+    group.finish();
+}
+
+criterion_group!(benches, events_per_second, mm4_one_million);
+criterion_main!(benches);

@@ -16,6 +16,10 @@ pub(crate) struct Cpu {
     /// Virtual time at real time `last`.
     vtime: f64,
     last: f64,
+    /// Speed of each running burst, and its inverse, kept with the number running so
+    /// that the per-event paths multiply instead of divide.
+    rate: f64,
+    inv_rate: f64,
     /// Virtual finish time of each process's running burst.
     running: IndexedHeap,
 }
@@ -26,6 +30,8 @@ impl Cpu {
             cores: f64::from(cores),
             vtime: 0.0,
             last: 0.0,
+            rate: 1.0,
+            inv_rate: 1.0,
             running: IndexedHeap::new(processes as usize),
         }
     }
@@ -40,19 +46,20 @@ impl Cpu {
         f64::from(self.running()).min(self.cores)
     }
 
-    fn rate(&self) -> f64 {
+    /// Recomputes the rate after the number of running bursts changed.
+    fn set_rate(&mut self) {
         let n = f64::from(self.running());
-        if n <= self.cores {
-            1.0
+        (self.rate, self.inv_rate) = if n <= self.cores {
+            (1.0, 1.0)
         } else {
-            self.cores / n
-        }
+            (self.cores / n, n / self.cores)
+        };
     }
 
     /// Moves the virtual clock to real time `now`. Call before any change.
     pub(crate) fn advance(&mut self, now: f64) {
         if self.running.len() > 0 {
-            self.vtime += (now - self.last) * self.rate();
+            self.vtime += (now - self.last) * self.rate;
         }
         self.last = now;
     }
@@ -60,7 +67,7 @@ impl Cpu {
     /// Real time of the next burst completion, or infinity.
     pub(crate) fn next_time(&self) -> f64 {
         match self.running.peek() {
-            Some((finish, _)) => self.last + (finish - self.vtime).max(0.0) / self.rate(),
+            Some((finish, _)) => self.last + (finish - self.vtime).max(0.0) * self.inv_rate,
             None => f64::INFINITY,
         }
     }
@@ -68,11 +75,14 @@ impl Cpu {
     /// Starts a burst of `work` seconds (at full speed) for process `p`.
     pub(crate) fn start(&mut self, p: u32, work: f64) {
         self.running.push(self.vtime + work, p);
+        self.set_rate();
     }
 
     /// Removes the burst that finishes next and returns its process.
     pub(crate) fn pop_finished(&mut self) -> Option<u32> {
-        self.running.pop().map(|(_, p)| p)
+        let p = self.running.pop().map(|(_, p)| p);
+        self.set_rate();
+        p
     }
 
     /// Work left in process `p`'s running burst (0 if none).
@@ -85,9 +95,12 @@ impl Cpu {
     /// Takes process `p`'s burst off the cores (a GIL preemption) and returns the work
     /// it still has to do.
     pub(crate) fn preempt(&mut self, p: u32) -> f64 {
-        self.running
+        let left = self
+            .running
             .remove(p)
-            .map_or(0.0, |finish| (finish - self.vtime).max(0.0))
+            .map_or(0.0, |finish| (finish - self.vtime).max(0.0));
+        self.set_rate();
+        left
     }
 }
 

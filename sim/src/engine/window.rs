@@ -39,6 +39,8 @@ pub(crate) struct Window {
     bucket_s: f64,
     /// Absolute index of the current bucket: `floor(now / bucket_s)`.
     current: u64,
+    /// Start of the next bucket: a comparison per event instead of a division.
+    next_start: f64,
     completed: [u32; BUCKETS],
     /// Busy-core integral at each bucket's start.
     busy_at_start: [f64; BUCKETS],
@@ -61,6 +63,7 @@ impl Window {
         Window {
             bucket_s: length_s / BUCKETS as f64,
             current: 0,
+            next_start: length_s / BUCKETS as f64,
             completed: [0; BUCKETS],
             busy_at_start: [0.0; BUCKETS],
             latency: vec![0; BUCKETS * BINS],
@@ -71,10 +74,10 @@ impl Window {
     /// busy level since then, so that each new bucket knows its starting integral.
     #[inline]
     pub(crate) fn advance(&mut self, t: f64, last: f64, busy_int: f64, busy: f64) {
-        let target = (t / self.bucket_s) as u64;
-        if target <= self.current {
+        if t < self.next_start {
             return;
         }
+        let target = ((t / self.bucket_s) as u64).max(self.current + 1);
         // Only the last BUCKETS buckets can still be in the window.
         let first = (self.current + 1).max(target.saturating_sub(BUCKETS as u64 - 1));
         for b in first..=target {
@@ -85,6 +88,7 @@ impl Window {
             self.latency[i * BINS..(i + 1) * BINS].fill(0);
         }
         self.current = target;
+        self.next_start = (target + 1) as f64 * self.bucket_s;
     }
 
     #[inline]
