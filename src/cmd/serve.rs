@@ -14,7 +14,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use notify_debouncer_full::notify::RecursiveMode;
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
@@ -93,7 +93,13 @@ fn watch(
         Duration::from_millis(30),
         None,
         move |result: notify_debouncer_full::DebounceEventResult| {
-            if matches!(&result, Ok(events) if !events.is_empty()) {
+            // Reading the content for a build reports access events; only changes count.
+            let changed = result.is_ok_and(|events| {
+                events
+                    .iter()
+                    .any(|e| !matches!(e.kind, EventKind::Access(_) | EventKind::Other))
+            });
+            if changed {
                 let outcome = rebuild(&site_args);
                 *shared.last.lock().unwrap() = outcome.clone();
                 let _ = shared.events.send(outcome);
@@ -136,6 +142,7 @@ async fn reload_script() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/javascript")], RELOAD_SCRIPT)
 }
 
+/// Browsers drop server-sent events with empty data, so every event carries some.
 /// The current outcome first (so a page opened on a broken build shows the error), then
 /// one event per build.
 async fn reload_events(
@@ -143,12 +150,12 @@ async fn reload_events(
 ) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
     let current = shared.last.lock().unwrap().clone();
     let first = tokio_stream::once(match current {
-        Outcome::Built => Event::default().event("ok").data(""),
+        Outcome::Built => Event::default().event("ok").data("ok"),
         Outcome::Failed(message) => Event::default().event("failed").data(message),
     });
     let updates = BroadcastStream::new(shared.events.subscribe()).filter_map(|outcome| {
         Some(match outcome.ok()? {
-            Outcome::Built => Event::default().event("reload").data(""),
+            Outcome::Built => Event::default().event("reload").data("reload"),
             Outcome::Failed(message) => Event::default().event("failed").data(message),
         })
     });
@@ -158,13 +165,21 @@ async fn reload_events(
 /// Files of the output folder (ServeDir refuses paths that leave it); HTML pages get the
 /// live-reload script. With no page to show (say, the first build failed), a page that
 /// only carries the script, which then shows the error.
-async fn site_file(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+async fn site_file(State(shared): State<Arc<Shared>>, mut request: Request) -> Response {
     let path = request.uri().path().to_string();
-    let response = ServeDir::new(&shared.out)
+    // Two builds within one second share a Last-Modified second: never answer
+    // "not modified", and ask the browser not to cache, or a reload shows the old page.
+    request.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    request.headers_mut().remove(header::IF_NONE_MATCH);
+    let mut response = ServeDir::new(&shared.out)
         .append_index_html_on_directories(true)
         .oneshot(request)
         .await
         .expect("ServeDir is infallible");
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)

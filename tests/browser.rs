@@ -1,0 +1,252 @@
+//! End to end in Debian's Chromium, headless: the built site served on 127.0.0.1 the way
+//! a static host would, and the dev server with live reload.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::browser::{exclusive, Browser};
+use serde_json::json;
+
+const MOUNT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Pixels of the first live canvas that differ from its top-left (background) pixel.
+const INKED_PIXELS: &str = r#"
+    const c = document.querySelector('.widget[data-live] canvas');
+    if (!c || c.width === 0) return 0;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4)
+        if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) n++;
+    return n;
+"#;
+
+const SUMMARY_THROUGHPUT: &str = r#"
+    const s = document.querySelector('.widget[data-live] .widget-summary');
+    const m = s && s.textContent.match(/Throughput ([0-9.]+)/);
+    return m ? parseFloat(m[1]) : null;
+"#;
+
+fn build_fixture(name: &str, base: &str) -> std::path::PathBuf {
+    let out = common::scratch(&format!("{name}-out"));
+    let output = common::build(&common::fixture(name), &out, base);
+    assert!(output.status.success(), "{}", common::text(&output));
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn article_reads_without_scripts() {
+    let _one = exclusive();
+    let out = build_fixture("basic", "/sub/");
+    let url = common::serve_static(&out, "/sub/").await;
+    let browser = Browser::start(&["--blink-settings=scriptEnabled=false"]).await;
+    browser
+        .client
+        .goto(&format!("{url}index.html"))
+        .await
+        .unwrap();
+    let text = browser.eval("return document.body.innerText").await;
+    assert!(
+        text.as_str().unwrap().contains("The fifth waits."),
+        "{text}"
+    );
+    let figure = browser
+        .eval("const s = document.querySelector('.widget .widget-fallback svg'); return s && s.getBoundingClientRect().height")
+        .await;
+    assert!(
+        figure.as_f64().unwrap_or(0.0) > 100.0,
+        "static figure not shown: {figure}"
+    );
+    let live = browser
+        .eval("return document.querySelectorAll('[data-live]').length")
+        .await;
+    assert_eq!(live, json!(0));
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn widget_mounts_draws_and_answers_its_controls_under_a_sub_path() {
+    let _one = exclusive();
+    let out = build_fixture("basic", "/sub/");
+    let url = common::serve_static(&out, "/sub/").await;
+    let browser = Browser::start(&[]).await;
+    browser
+        .client
+        .goto(&format!("{url}index.html"))
+        .await
+        .unwrap();
+
+    // Styles load from the sub-path.
+    let radius = browser
+        .eval("return getComputedStyle(document.querySelector('.widget')).borderTopLeftRadius")
+        .await;
+    assert_eq!(radius, json!("8px"));
+
+    // Every placeholder goes live, and the chart has ink on it.
+    browser
+        .wait_for(
+            "every widget to go live",
+            "const w = document.querySelectorAll('.widget'); return w.length > 0 && [...w].every(e => e.hasAttribute('data-live'))",
+            MOUNT_TIMEOUT,
+        )
+        .await;
+    let inked = browser
+        .wait_for(
+            "the chart to be drawn",
+            &format!("return (() => {{ {INKED_PIXELS} }})() > 2000"),
+            MOUNT_TIMEOUT,
+        )
+        .await;
+    assert_eq!(inked, json!(true));
+
+    // One worker and forty clients with 200 ms of I/O each: about 5 requests a second.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let before = browser
+        .eval(SUMMARY_THROUGHPUT)
+        .await
+        .as_f64()
+        .expect("a throughput in the summary");
+    assert!(
+        before > 2.0 && before < 8.0,
+        "one worker should give about 5 requests/s, got {before}"
+    );
+    let chart_before = browser
+        .eval("return document.querySelector('.widget[data-live] canvas').toDataURL()")
+        .await;
+
+    // Keyboard: raise the worker count by 15; the pool stops being the bottleneck.
+    let slider = browser.find(".widget[data-live] input[name=workers]").await;
+    slider.click().await.unwrap();
+    browser
+        .eval("document.querySelector('.widget[data-live] input[name=workers]').focus()")
+        .await;
+    slider.send_keys(&"\u{E014}".repeat(15)).await.unwrap(); // ArrowRight
+    let workers = browser
+        .eval("return document.querySelector('.widget[data-live] input[name=workers]').value")
+        .await;
+    assert!(
+        workers.as_str().unwrap().parse::<u32>().unwrap() >= 8,
+        "slider did not move: {workers}"
+    );
+    browser
+        .wait_for(
+            "throughput to rise with more workers",
+            &format!(
+                "const t = (() => {{ {SUMMARY_THROUGHPUT} }})(); return t !== null && t > {}",
+                before * 4.0
+            ),
+            Duration::from_secs(15),
+        )
+        .await;
+    let chart_after = browser
+        .eval("return document.querySelector('.widget[data-live] canvas').toDataURL()")
+        .await;
+    assert_ne!(chart_before, chart_after, "the chart did not change");
+
+    // Links between pages work under the sub-path.
+    browser
+        .find("a[href='second.html#details']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            "the second page",
+            "return location.pathname === '/sub/second.html'",
+            Duration::from_secs(10),
+        )
+        .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_reloads_on_edit_and_shows_build_errors() {
+    let _one = exclusive();
+    let content = common::scratch("reload-content");
+    for file in ["index.md", "second.md"] {
+        std::fs::copy(common::fixture("basic").join(file), content.join(file)).unwrap();
+    }
+    let out = common::scratch("reload-out");
+    let port = common::free_port();
+    let cwd = common::scratch("reload-cwd");
+    let mut server = std::process::Command::new(common::BIN)
+        .args(["serve", "--port", &port.to_string(), "--content"])
+        .arg(&content)
+        .arg("--out")
+        .arg(&out)
+        .current_dir(&cwd)
+        .stdout(std::fs::File::create(cwd.join("serve.log")).unwrap())
+        .stderr(std::fs::File::create(cwd.join("serve.err")).unwrap())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/");
+    let browser = Browser::start(&[]).await;
+    let started = Instant::now();
+    while browser.client.goto(&url).await.is_err()
+        || browser.eval("return document.title").await == json!("")
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "serve did not come up"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.wait_for("the live-reload connection", "return performance.getEntriesByName(location.origin + '/__live_reload').length > 0 || document.readyState === 'complete'", Duration::from_secs(5)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // A good edit: the open page reloads and shows it.
+    browser.eval("window.__before_reload = true").await;
+    let page = content.join("index.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+    let saved = Instant::now();
+    std::fs::write(
+        &page,
+        original.replace("The fifth waits.", "The fifth waits, edited."),
+    )
+    .unwrap();
+    browser
+        .wait_for(
+            "the page to reload with the edit",
+            "return !window.__before_reload && document.body.innerText.includes('edited')",
+            Duration::from_secs(10),
+        )
+        .await;
+    eprintln!(
+        "live reload: save to reloaded page in {} ms",
+        saved.elapsed().as_millis()
+    );
+
+    // A broken edit: the error shows in the page and the server keeps going.
+    std::fs::write(&page, original.replace("workers = 1", "workers = 0")).unwrap();
+    let error = browser
+        .wait_for(
+            "the build error in the page",
+            "const e = document.querySelector('[data-build-error]'); return e && e.textContent",
+            Duration::from_secs(10),
+        )
+        .await;
+    let error = error.as_str().unwrap();
+    assert!(
+        error.contains("index.md:") && error.contains("workers"),
+        "{error}"
+    );
+    assert!(
+        server.try_wait().unwrap().is_none(),
+        "serve exited on a broken build"
+    );
+
+    // Fixing it reloads the page without the error.
+    browser.eval("window.__before_reload = true").await;
+    std::fs::write(&page, &original).unwrap();
+    browser
+        .wait_for(
+            "the fixed page",
+            "return !window.__before_reload && !document.querySelector('[data-build-error]') && document.body.innerText.includes('The fifth waits.')",
+            Duration::from_secs(10),
+        )
+        .await;
+    browser.close().await;
+    let _ = server.kill();
+    let _ = server.wait();
+}

@@ -1,0 +1,90 @@
+//! Shared by the integration and browser tests: fixture sites, the real binary, a
+//! static file server on 127.0.0.1, and Chromium driven through chromedriver.
+
+#![allow(dead_code)]
+
+pub mod browser;
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The project's own binary, built by cargo for these tests.
+pub const BIN: &str = env!("CARGO_BIN_EXE_explainer");
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A fresh, empty directory for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the binary from a directory that has no project files, so the tests use the
+/// shell and assets built into it, as a user's copy would.
+pub fn explainer(args: &[&str]) -> Output {
+    explainer_in(&scratch("cwd"), args)
+}
+
+pub fn explainer_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("running the binary")
+}
+
+pub fn build(content: &Path, out: &Path, base_url: &str) -> Output {
+    explainer(&[
+        "build",
+        "--content",
+        content.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--base-url",
+        base_url,
+    ])
+}
+
+pub fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Serves `dir` at `base` (like `/sub/`) on 127.0.0.1 until the runtime ends, as a
+/// plain static host would. Returns the site's URL.
+pub async fn serve_static(dir: &Path, base: &str) -> String {
+    use tower_http::services::ServeDir;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address: SocketAddr = listener.local_addr().unwrap();
+    let files = ServeDir::new(dir).append_index_html_on_directories(true);
+    let app = if base == "/" {
+        axum::Router::new().fallback_service(files)
+    } else {
+        axum::Router::new().nest_service(base.trim_end_matches('/'), files)
+    };
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}{base}")
+}
