@@ -24,7 +24,9 @@ mod view;
 pub use engine::Simulation;
 pub use report::{LatencySummary, QueueWait, Report, WindowMetrics};
 pub use scenario::{Scenario, ScenarioError, ServerKind, Service, Workload};
-pub use view::{ClientState, ClientView, RequestPhase, RequestView, WorkerState, WorkerView};
+pub use view::{
+    ClientState, ClientView, ProcessView, RequestPhase, RequestView, WorkerState, WorkerView,
+};
 
 /// Runs a validated scenario to the end: `warmup` finished requests, then `requests`
 /// more; returns the metrics of the measured part.

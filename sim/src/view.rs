@@ -83,3 +83,21 @@ pub struct ClientView {
     /// Simulated time the state began, s.
     pub since_s: f64,
 }
+
+/// One OS process: what the cores are shared between. Processor sharing has no fixed
+/// assignment of processes to cores; `speed` says how much of a core each running
+/// process gets now (1 when no more run than there are cores).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ProcessView {
+    pub id: u32,
+    /// The request whose CPU burst runs now (the GIL holder, the loop's current task).
+    pub on_cpu: Option<u64>,
+    /// Share of one core it runs at now, 0 when not running.
+    pub speed: f64,
+    /// Requests waiting for this process's GIL or event loop.
+    pub waiting: u32,
+    /// Event loops: a blocking call holds the loop.
+    pub blocked: bool,
+    /// Event loops: tasks held.
+    pub tasks: u32,
+}

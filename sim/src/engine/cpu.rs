@@ -56,6 +56,11 @@ impl Cpu {
         };
     }
 
+    /// Share of a core each running burst gets now.
+    pub(crate) fn speed(&self) -> f64 {
+        self.rate
+    }
+
     /// Moves the virtual clock to real time `now`. Call before any change.
     pub(crate) fn advance(&mut self, now: f64) {
         if self.running.len() > 0 {

@@ -45,29 +45,35 @@ impl Event {
 }
 
 /// A min-heap of (time, event). Times are non-negative, so their IEEE bit patterns
-/// order like the numbers and the heap compares plain integers. Equal times break by
-/// the event's code, so the order never depends on insertion history.
+/// order like the numbers: one `u128` of time bits then event code compares in two
+/// instructions. Equal times break by the event's code, so the order never depends on
+/// insertion history.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EventQueue {
-    heap: BinaryHeap<Reverse<(u64, u64)>>,
+    heap: BinaryHeap<Reverse<u128>>,
 }
 
 impl EventQueue {
     pub(crate) fn push(&mut self, time: f64, event: Event) {
         debug_assert!(time >= 0.0, "event time {time}");
-        self.heap.push(Reverse((time.to_bits(), event.encode())));
+        self.heap.push(Reverse(
+            u128::from(time.to_bits()) << 64 | u128::from(event.encode()),
+        ));
     }
 
     pub(crate) fn peek_time(&self) -> f64 {
-        self.heap
-            .peek()
-            .map_or(f64::INFINITY, |Reverse((t, _))| f64::from_bits(*t))
+        self.heap.peek().map_or(f64::INFINITY, |Reverse(key)| {
+            f64::from_bits((key >> 64) as u64)
+        })
     }
 
     pub(crate) fn pop(&mut self) -> Option<(f64, Event)> {
-        self.heap
-            .pop()
-            .map(|Reverse((t, code))| (f64::from_bits(t), Event::decode(code)))
+        self.heap.pop().map(|Reverse(key)| {
+            (
+                f64::from_bits((key >> 64) as u64),
+                Event::decode(key as u64),
+            )
+        })
     }
 }
 

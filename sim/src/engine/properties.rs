@@ -132,3 +132,69 @@ proptest! {
         }
     }
 }
+
+/// A value for a key anywhere in its valid range, often at an end of it.
+fn value_for(spec: crate::scenario::Spec) -> BoxedStrategy<toml::Value> {
+    use crate::scenario::Spec;
+    match spec {
+        Spec::Int { min, max } => prop_oneof![
+            Just(min),
+            Just(max),
+            (min..=max.min(min + 1000)),
+            (min..=max),
+        ]
+        .prop_map(toml::Value::Integer)
+        .boxed(),
+        Spec::Num { min, max, open_min } => {
+            let low = if open_min { min + 1e-6 } else { min };
+            prop_oneof![Just(low), Just(max), low..=max, low..=(low + 10.0).min(max)]
+                .prop_map(toml::Value::Float)
+                .boxed()
+        }
+        Spec::Choice(names) => prop::sample::select(names.to_vec())
+            .prop_map(|n| toml::Value::String(n.to_string()))
+            .boxed(),
+    }
+}
+
+/// Tables with a random subset of keys, each at a random valid (often extreme) value.
+fn extreme_tables() -> impl Strategy<Value = toml::Table> {
+    let keys: Vec<_> = crate::scenario::SPECS
+        .iter()
+        .map(|&(key, spec)| {
+            prop::option::weighted(0.4, value_for(spec)).prop_map(move |v| (key, v))
+        })
+        .collect();
+    keys.prop_map(|pairs| {
+        pairs
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Whatever passes validation runs without panicking and stays bounded: the
+    /// promise widgets rely on (one panic kills every widget on the page).
+    #[test]
+    fn every_valid_scenario_runs_without_panicking(table in extreme_tables()) {
+        // About 70% of these tables are valid; the rest exercise the validation.
+        let Ok(s) = Scenario::from_table(table) else {
+            return Ok(());
+        };
+        let mut sim = Simulation::new(&s);
+        for frame in 1..=30 {
+            sim.advance_to(f64::from(frame) * 0.5, 500);
+            let w = sim.window();
+            prop_assert!(w.cpu_utilization.is_finite() && w.cpu_utilization <= 1.0 + 1e-9);
+            prop_assert!(sim.requests().count() <= sim.held() as usize);
+            prop_assert!(sim.workers().count() > 0);
+            check_now(&sim, &s)?;
+        }
+        let r = sim.report();
+        prop_assert!(r.sim_time_s.is_finite() && r.cpu_utilization <= 1.0 + 1e-9);
+        serde_json::to_string(&r).expect("report serializes");
+    }
+}

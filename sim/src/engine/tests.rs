@@ -140,6 +140,9 @@ fn views_agree_with_the_counters() {
             .count();
         assert_eq!(waiting_clients as u64, sim.in_flight());
         assert!(sim.window().busy_workers <= 3);
+        let processes: Vec<_> = sim.processes().collect();
+        assert_eq!(processes.len(), 1);
+        assert_eq!(processes[0].on_cpu.is_some(), on_cpu == 1);
     }
 }
 

@@ -2,7 +2,9 @@
 
 use super::state::{Phase, NONE};
 use super::Simulation;
-use crate::{ClientState, ClientView, RequestPhase, RequestView, WorkerState, WorkerView};
+use crate::{
+    ClientState, ClientView, ProcessView, RequestPhase, RequestView, WorkerState, WorkerView,
+};
 
 impl Simulation {
     /// Every request the server holds, in slot order (not arrival order). Requests
@@ -80,6 +82,27 @@ impl Simulation {
                 tasks: u32::from(w.request != NONE),
             }
         }
+    }
+
+    /// The OS processes, which share the cores.
+    pub fn processes(&self) -> impl Iterator<Item = ProcessView> + '_ {
+        let speed = self.cpu.speed();
+        self.processes
+            .iter()
+            .enumerate()
+            .map(move |(i, p)| ProcessView {
+                id: i as u32,
+                on_cpu: (p.on_cpu != NONE).then(|| self.requests.slots[p.on_cpu as usize].number),
+                speed: if p.on_cpu != NONE { speed } else { 0.0 },
+                waiting: (p.gil_waiters.len() + p.ready.len()) as u32,
+                blocked: p.blocked_by != NONE,
+                tasks: p.tasks,
+            })
+    }
+
+    /// Cores of the simulated machine.
+    pub fn cores(&self) -> u32 {
+        self.scenario.cores
     }
 
     /// Closed clients (none in an open workload).

@@ -9,6 +9,8 @@ mod keys;
 mod validate;
 
 pub use error::ScenarioError;
+#[cfg(test)]
+pub(crate) use keys::{Spec, SPECS};
 
 use serde::{Deserialize, Serialize};
 
