@@ -2,9 +2,11 @@
 //! sources of events (a CPU burst finishing, a timed event, a client timeout, an open
 //! arrival). The rules for what each event does are in `server.rs`.
 
+mod clients;
 mod cpu;
 mod dist;
 mod events;
+mod gil;
 mod heap;
 mod metrics;
 mod server;

@@ -13,7 +13,9 @@
 //!   call that blocks (`blocking_share`) holds the whole loop, without using the CPU.
 //!
 //! Every start of a burst on a CPU, GIL or loop is one context switch, and costs
-//! `switch_us` of extra CPU work.
+//! `switch_us` of extra CPU work. The switches an OS makes to time-slice processes
+//! that share a core are not charged: processor sharing is the fluid limit of that
+//! slicing, with no slices to count.
 
 use super::dist::{self, exponential};
 use super::events::Event;
@@ -21,16 +23,12 @@ use super::state::{Client, Phase, Request, NONE};
 use super::Simulation;
 use crate::{defaults, ServerKind};
 
-/// Work below this is "done now": 1 ps, far below any modelled time, far above the
-/// rounding of the CPU's virtual clock.
-const TIE_S: f64 = 1e-12;
-
 impl Simulation {
-    fn req(&mut self, slot: u32) -> &mut Request {
+    pub(super) fn req(&mut self, slot: u32) -> &mut Request {
         &mut self.requests.slots[slot as usize]
     }
 
-    fn set_phase(&mut self, slot: u32, phase: Phase) {
+    pub(super) fn set_phase(&mut self, slot: u32, phase: Phase) {
         let now = self.now;
         let r = self.req(slot);
         if r.phase.is_waiting() {
@@ -177,7 +175,7 @@ impl Simulation {
         }
     }
 
-    fn run_on_cpu(&mut self, p: u32, slot: u32, switch: bool) {
+    pub(super) fn run_on_cpu(&mut self, p: u32, slot: u32, switch: bool) {
         self.set_phase(slot, Phase::OnCpu);
         let mut work = self.req(slot).work_left;
         if switch {
@@ -241,61 +239,6 @@ impl Simulation {
         }
     }
 
-    fn gil_next(&mut self, p: u32) {
-        if let Some(slot) = self.processes[p as usize].gil_waiters.pop_front() {
-            self.processes[p as usize].handover_at = self.now;
-            self.run_on_cpu(p, slot, true);
-            self.arm_gil_timer(p);
-        }
-    }
-
-    /// Makes sure a timer runs for the first waiter of process `p`'s GIL.
-    fn arm_gil_timer(&mut self, p: u32) {
-        let proc = &self.processes[p as usize];
-        if proc.gil_timer {
-            return;
-        }
-        if let Some(&head) = proc.gil_waiters.front() {
-            let deadline = self.gil_deadline(p, head);
-            self.processes[p as usize].gil_timer = true;
-            self.queue.push(deadline, Event::GilTimer(p));
-        }
-    }
-
-    /// CPython's waiter waits one interval, restarted whenever the GIL changes hands.
-    fn gil_deadline(&self, p: u32, head: u32) -> f64 {
-        let since = self.requests.slots[head as usize].since;
-        since.max(self.processes[p as usize].handover_at) + self.gil_interval_s
-    }
-
-    /// A GIL waiter's interval may be up: force a switch if nobody switched meanwhile.
-    pub(super) fn gil_timer(&mut self, p: u32) {
-        let proc = &mut self.processes[p as usize];
-        proc.gil_timer = false;
-        let (Some(&head), holder) = (proc.gil_waiters.front(), proc.on_cpu) else {
-            return;
-        };
-        if holder == NONE {
-            return;
-        }
-        if self.gil_deadline(p, head) > self.now {
-            self.arm_gil_timer(p);
-            return;
-        }
-        // A burst ending at this very instant (up to rounding, common with constant
-        // times) hands the GIL over by itself; preempting it would cost a spurious
-        // switch and a whole interval.
-        if self.cpu.remaining(p) <= TIE_S {
-            return;
-        }
-        let left = self.cpu.preempt(p);
-        self.processes[p as usize].on_cpu = NONE;
-        self.req(holder).work_left = left;
-        self.set_phase(holder, Phase::WaitingGil);
-        self.processes[p as usize].gil_waiters.push_back(holder);
-        self.gil_next(p);
-    }
-
     /// The server is done with `slot`: reply (unless the client gave up), free the
     /// worker or task, take the next request from the backlog.
     fn finish(&mut self, slot: u32) {
@@ -344,77 +287,8 @@ impl Simulation {
         }
     }
 
-    /// Closed client `c` got its answer (or gave up, or was refused): it thinks, then
-    /// sends the next request.
-    fn client_next(&mut self, c: u32, extra_delay: f64) {
-        let delay = self.think_time() + extra_delay;
-        self.clients[c as usize] = Client {
-            request: NONE,
-            number: 0,
-            since: self.now,
-        };
-        if delay > 0.0 {
-            self.queue.push(self.now + delay, Event::ThinkDone(c));
-        } else {
-            self.arrive(c);
-        }
-    }
-
-    /// The client of `slot` gives up. A request still in the backlog leaves it; one in
-    /// service goes on (the server cannot know), but nobody gets its reply.
-    pub(super) fn time_out(&mut self, slot: u32) {
-        self.metrics.timed_out();
-        self.outcome_recorded();
-        let r = &self.requests.slots[slot as usize];
-        let client = r.client;
-        if r.phase == Phase::Queued {
-            self.set_phase(slot, Phase::Free);
-            self.backlog_len -= 1;
-            self.requests.remove(slot);
-            while let Some(&(s, n)) = self.backlog.front() {
-                let r = &self.requests.slots[s as usize];
-                if r.number == n && r.phase == Phase::Queued {
-                    break;
-                }
-                self.backlog.pop_front();
-            }
-        } else {
-            self.req(slot).abandoned = true;
-        }
-        if client != NONE {
-            self.client_next(client, 0.0);
-        }
-    }
-
-    /// Removes deadlines of requests that finished, from the front.
-    pub(super) fn drop_stale_timeouts(&mut self) {
-        while let Some(&(_, slot, number)) = self.timeouts.front() {
-            if self.client_waits(slot, number) {
-                break;
-            }
-            self.timeouts.pop_front();
-        }
-    }
-
-    fn client_waits(&self, slot: u32, number: u64) -> bool {
-        let r = &self.requests.slots[slot as usize];
-        r.number == number && r.phase != Phase::Free && !r.abandoned
-    }
-
-    /// Keeps the deadline FIFO proportional to the requests in flight: entries of
-    /// requests that finished early would otherwise pile up behind a slow one.
-    fn compact_timeouts(&mut self) {
-        if self.timeouts.len() as u64 > 2 * self.in_flight() + 64 {
-            let requests = &self.requests.slots;
-            self.timeouts.retain(|&(_, slot, number)| {
-                let r = &requests[slot as usize];
-                r.number == number && r.phase != Phase::Free && !r.abandoned
-            });
-        }
-    }
-
     /// After each outcome: end warmup when its count is reached.
-    fn outcome_recorded(&mut self) {
+    pub(super) fn outcome_recorded(&mut self) {
         if !self.metrics.measuring && self.metrics.total.finished() >= self.scenario.warmup {
             self.metrics.start_measuring(self.now);
         }
