@@ -7,9 +7,8 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use sim::{Scenario, ServerKind, Simulation};
 
-/// The M/M/4 comparison scenario: 4 servers at ρ = 0.8, 1M requests after no warmup.
-pub const MM4: &str = "workers = 4\ncores = 4\narrival_rate = 320\ncpu_ms = 10\nio_ms = 0\n\
-                       io_calls = 0\nswitch_us = 0\nrequests = 1000000\nwarmup = 0";
+/// The M/M/4 comparison scenario: 4 servers at ρ = 0.8, 1M requests, no warmup.
+const MM4: &str = include_str!("mm4.toml");
 
 fn events_per_second(c: &mut Criterion) {
     let mut group = c.benchmark_group("events");

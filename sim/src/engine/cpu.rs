@@ -20,6 +20,8 @@ pub(crate) struct Cpu {
     /// that the per-event paths multiply instead of divide.
     rate: f64,
     inv_rate: f64,
+    /// `min(running, cores)`.
+    busy: f64,
     /// Virtual finish time of each process's running burst.
     running: IndexedHeap,
 }
@@ -32,6 +34,7 @@ impl Cpu {
             last: 0.0,
             rate: 1.0,
             inv_rate: 1.0,
+            busy: 0.0,
             running: IndexedHeap::new(processes as usize),
         }
     }
@@ -43,16 +46,16 @@ impl Cpu {
 
     /// Cores busy now: `min(running, cores)`.
     pub(crate) fn busy(&self) -> f64 {
-        f64::from(self.running()).min(self.cores)
+        self.busy
     }
 
     /// Recomputes the rate after the number of running bursts changed.
     fn set_rate(&mut self) {
         let n = f64::from(self.running());
-        (self.rate, self.inv_rate) = if n <= self.cores {
-            (1.0, 1.0)
+        (self.rate, self.inv_rate, self.busy) = if n <= self.cores {
+            (1.0, 1.0, n)
         } else {
-            (self.cores / n, n / self.cores)
+            (self.cores / n, n / self.cores, self.cores)
         };
     }
 
@@ -72,7 +75,12 @@ impl Cpu {
     /// Real time of the next burst completion, or infinity.
     pub(crate) fn next_time(&self) -> f64 {
         match self.running.peek() {
-            Some((finish, _)) => self.last + (finish - self.vtime).max(0.0) * self.inv_rate,
+            // Plain comparisons: `f64::max` handles NaN, which costs in this hot path
+            // and cannot occur here.
+            Some((finish, _)) if finish > self.vtime => {
+                self.last + (finish - self.vtime) * self.inv_rate
+            }
+            Some(_) => self.last,
             None => f64::INFINITY,
         }
     }

@@ -40,9 +40,7 @@ impl IndexedHeap {
     pub(crate) fn push(&mut self, key: f64, id: u32) {
         debug_assert_eq!(self.pos[id as usize], NONE);
         self.items.push((key, id));
-        let i = self.items.len() - 1;
-        self.pos[id as usize] = i as u32;
-        self.sift_up(i);
+        self.sift_up(self.items.len() - 1);
     }
 
     pub(crate) fn pop(&mut self) -> Option<(f64, u32)> {
@@ -58,56 +56,66 @@ impl IndexedHeap {
             return None;
         }
         let p = p as usize;
-        let key = self.items[p].0;
-        let last = self.items.len() - 1;
-        self.swap(p, last);
-        self.items.pop();
         self.pos[id as usize] = NONE;
+        let removed = self.items.swap_remove(p);
         if p < self.items.len() {
-            self.sift_down(p);
-            self.sift_up(p);
+            // The former last item fills the hole: it moves up or down from there.
+            let item = self.items[p];
+            if p > 0 && Self::less(item, self.items[(p - 1) / 2]) {
+                self.sift_up(p);
+            } else {
+                self.sift_down(p);
+            }
         }
-        Some(key)
+        Some(removed.0)
     }
 
     fn less(a: (f64, u32), b: (f64, u32)) -> bool {
         a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
     }
 
-    fn swap(&mut self, a: usize, b: usize) {
-        self.items.swap(a, b);
-        self.pos[self.items[a].1 as usize] = a as u32;
-        self.pos[self.items[b].1 as usize] = b as u32;
-    }
-
+    /// Moves the item at `i` up to its place, shifting parents down into the hole
+    /// (one write per level instead of a swap).
     fn sift_up(&mut self, mut i: usize) {
+        let item = self.items[i];
         while i > 0 {
             let parent = (i - 1) / 2;
-            if !Self::less(self.items[i], self.items[parent]) {
+            let above = self.items[parent];
+            if !Self::less(item, above) {
                 break;
             }
-            self.swap(i, parent);
+            self.items[i] = above;
+            self.pos[above.1 as usize] = i as u32;
             i = parent;
         }
+        self.items[i] = item;
+        self.pos[item.1 as usize] = i as u32;
     }
 
     fn sift_down(&mut self, mut i: usize) {
+        let item = self.items[i];
         let n = self.items.len();
         loop {
-            let (l, r) = (2 * i + 1, 2 * i + 2);
-            let mut m = i;
-            if l < n && Self::less(self.items[l], self.items[m]) {
-                m = l;
-            }
-            if r < n && Self::less(self.items[r], self.items[m]) {
-                m = r;
-            }
-            if m == i {
+            let l = 2 * i + 1;
+            if l >= n {
                 break;
             }
-            self.swap(i, m);
-            i = m;
+            let r = l + 1;
+            let c = if r < n && Self::less(self.items[r], self.items[l]) {
+                r
+            } else {
+                l
+            };
+            let child = self.items[c];
+            if !Self::less(child, item) {
+                break;
+            }
+            self.items[i] = child;
+            self.pos[child.1 as usize] = i as u32;
+            i = c;
         }
+        self.items[i] = item;
+        self.pos[item.1 as usize] = i as u32;
     }
 }
 
