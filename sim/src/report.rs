@@ -77,3 +77,67 @@ pub struct WindowMetrics {
     pub dropped: u64,
     pub timed_out: u64,
 }
+
+/// A readable table, for `simulate` without `--json`.
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let l = &self.latency_ms;
+        writeln!(f, "completed          {}", self.completed)?;
+        writeln!(
+            f,
+            "throughput         {:.1} requests/s",
+            self.throughput_rps
+        )?;
+        writeln!(
+            f,
+            "latency            mean {:.2} ms, p50 {:.2}, p95 {:.2}, p99 {:.2}, max {:.2}",
+            l.mean, l.p50, l.p95, l.p99, l.max
+        )?;
+        writeln!(
+            f,
+            "queue wait         mean {:.2} ms",
+            self.queue_wait_ms.mean
+        )?;
+        writeln!(f, "queue length       mean {:.2}", self.queue_len_mean)?;
+        writeln!(f, "CPU utilisation    {:.1}%", self.cpu_utilization * 100.0)?;
+        writeln!(f, "refused            {}", self.dropped)?;
+        writeln!(f, "timed out          {}", self.timed_out)?;
+        writeln!(f, "peak memory        {:.1} MB", self.memory_mb_peak)?;
+        writeln!(f, "context switches   {}", self.context_switches)?;
+        writeln!(f, "events             {}", self.events)?;
+        write!(f, "simulated time     {:.3} s", self.sim_time_s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_has_exactly_the_design_fields_in_order() {
+        let json = serde_json::to_string(&Report::default()).unwrap();
+        assert_eq!(
+            json,
+            "{\"completed\":0,\"throughput_rps\":0.0,\"latency_ms\":{\"mean\":0.0,\"p50\":0.0,\
+             \"p95\":0.0,\"p99\":0.0,\"max\":0.0},\"queue_wait_ms\":{\"mean\":0.0},\
+             \"queue_len_mean\":0.0,\"cpu_utilization\":0.0,\"dropped\":0,\"timed_out\":0,\
+             \"memory_mb_peak\":0.0,\"context_switches\":0,\"events\":0,\"sim_time_s\":0.0}"
+        );
+    }
+
+    #[test]
+    fn the_table_names_every_metric() {
+        let text = Report::default().to_string();
+        for word in [
+            "throughput",
+            "p99",
+            "queue wait",
+            "CPU",
+            "refused",
+            "memory",
+            "events",
+        ] {
+            assert!(text.contains(word), "{word} missing from\n{text}");
+        }
+    }
+}

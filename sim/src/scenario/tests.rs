@@ -75,7 +75,12 @@ fn errors_name_the_key_and_what_is_valid() {
     check_err("server = \"tornado\"", Some("server"), "\"asyncio\"");
     check_err("cpu_ms = -1", Some("cpu_ms"), "from 0 to 600000, got -1");
     check_err("cpu_ms = nan", Some("cpu_ms"), "got NaN");
-    check_err("arrival_rate = 0", Some("arrival_rate"), "greater than 0");
+    check_err(
+        "arrival_rate = 0",
+        Some("arrival_rate"),
+        "from 0.001 to 1000000",
+    );
+    check_err("cv = 0", Some("cv"), "greater than 0 and at most 10");
     check_err("seed = -3", Some("seed"), "from 0 to");
     check_err("clients = 3\narrival_rate = 5", Some("clients"), "not both");
     check_err("cpu_ms = 0\nio_ms = 0", Some("cpu_ms"), "both be 0");
