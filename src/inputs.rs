@@ -41,6 +41,7 @@ impl SiteArgs {
             style: read_or(&Path::new(ASSETS).join("style.css"), EMBEDDED_STYLE)?,
             loader: read_or(&Path::new(ASSETS).join("loader.js"), EMBEDDED_LOADER)?,
             bundle: crate::bundle::BUNDLE,
+            compress: true,
         })
     }
 }

@@ -7,14 +7,23 @@ use std::io::Write;
 
 use sha2::{Digest, Sha256};
 
-/// One file of the output, with its compressed copies when it has them.
+/// One file of the output.
 #[derive(Debug, Clone)]
 pub struct OutputFile {
     /// Path relative to the output root, `/`-separated.
     pub path: String,
     pub bytes: Cow<'static, [u8]>,
-    pub gzip: Option<Cow<'static, [u8]>>,
-    pub brotli: Option<Cow<'static, [u8]>>,
+    pub copies: Copies,
+}
+
+/// Whether a file gets `.gz` and `.br` copies beside it.
+#[derive(Debug, Clone)]
+pub enum Copies {
+    None,
+    /// Made when the file is written (and only if the build compresses).
+    Compress,
+    /// Made ahead of time: gzip, brotli.
+    Ready(&'static [u8], &'static [u8]),
 }
 
 impl OutputFile {
@@ -22,19 +31,30 @@ impl OutputFile {
         OutputFile {
             path,
             bytes: bytes.into(),
-            gzip: None,
-            brotli: None,
+            copies: Copies::None,
         }
     }
 
-    /// A file with compressed copies made now.
-    pub fn compressed(path: String, bytes: impl Into<Cow<'static, [u8]>>) -> Self {
-        let bytes = bytes.into();
+    /// A text file that gets compressed copies.
+    pub fn text(path: String, bytes: impl Into<Cow<'static, [u8]>>) -> Self {
         OutputFile {
             path,
-            gzip: Some(gzip(&bytes).into()),
-            brotli: Some(brotli(&bytes).into()),
-            bytes,
+            bytes: bytes.into(),
+            copies: Copies::Compress,
+        }
+    }
+
+    /// The compressed copies to write beside the file: (extension, bytes).
+    pub fn compressed_copies(&self) -> Vec<(&'static str, Cow<'static, [u8]>)> {
+        match self.copies {
+            Copies::None => Vec::new(),
+            Copies::Compress => {
+                vec![
+                    ("gz", gzip(&self.bytes).into()),
+                    ("br", brotli(&self.bytes).into()),
+                ]
+            }
+            Copies::Ready(gz, br) => vec![("gz", gz.into()), ("br", br.into())],
         }
     }
 }
@@ -52,8 +72,7 @@ impl Precompressed {
         OutputFile {
             path,
             bytes: self.bytes.into(),
-            gzip: Some(self.gzip.into()),
-            brotli: Some(self.brotli.into()),
+            copies: Copies::Ready(self.gzip, self.brotli),
         }
     }
 }

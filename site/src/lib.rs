@@ -34,6 +34,8 @@ pub struct Config {
     /// replaced by the hashed names of the bundle's files.
     pub loader: String,
     pub bundle: Bundle,
+    /// Write `.gz` and `.br` copies beside the assets (the dev server skips them).
+    pub compress: bool,
 }
 
 /// The compiled widgets: wasm-bindgen's JS glue and the wasm.
@@ -79,7 +81,7 @@ pub struct Summary {
 /// Builds the site into `config.out`; on any error the previous output is untouched.
 pub fn build(config: &Config) -> Result<Summary, BuildError> {
     let summary = check(config)?;
-    output::write_and_swap(&config.out, &summary.files)?;
+    output::write_and_swap(&config.out, &summary.files, config.compress)?;
     Ok(summary)
 }
 
@@ -108,7 +110,7 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
     let asset_names = page::AssetNames::of(&files);
     for (index, (source, rendered)) in pages.iter().zip(&rendered).enumerate() {
         let html = page::render_page(config, &asset_names, &pages, index, source, rendered);
-        files.push(OutputFile::compressed(source.output(), html.into_bytes()));
+        files.push(OutputFile::text(source.output(), html.into_bytes()));
     }
     for path in &static_files {
         let bytes = std::fs::read(config.content.join(path)).map_err(|source| BuildError::Io {

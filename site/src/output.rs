@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use crate::assets::OutputFile;
 use crate::BuildError;
 
-pub fn write_and_swap(out: &Path, files: &[OutputFile]) -> Result<(), BuildError> {
+/// Writes `files` (with their compressed copies when `compress`) and swaps them in.
+pub fn write_and_swap(out: &Path, files: &[OutputFile], compress: bool) -> Result<(), BuildError> {
     let staging = sibling(out, "new");
     let retired = sibling(out, "old");
     for dir in [&staging, &retired] {
@@ -14,19 +15,23 @@ pub fn write_and_swap(out: &Path, files: &[OutputFile]) -> Result<(), BuildError
             std::fs::remove_dir_all(dir).map_err(io(dir))?;
         }
     }
-    for file in files {
-        let path = staging.join(&file.path);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io(parent))?;
-        }
-        std::fs::write(&path, &file.bytes).map_err(io(&path))?;
-        for (ext, bytes) in [("gz", &file.gzip), ("br", &file.brotli)] {
-            if let Some(bytes) = bytes {
-                let compressed = PathBuf::from(format!("{}.{ext}", path.display()));
-                std::fs::write(&compressed, bytes).map_err(io(&compressed))?;
-            }
-        }
-    }
+    // Compression is most of a build's time: files are written on every core.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(|| {
+                    part.iter()
+                        .try_for_each(|f| write_file(&staging, f, compress))
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .try_for_each(|w| w.join().expect("writing a file does not panic"))
+    })?;
     // Two renames: the old site is never half-replaced. A server that reads between
     // them sees no site for a moment, never a mixed one.
     if out.exists() {
@@ -35,6 +40,21 @@ pub fn write_and_swap(out: &Path, files: &[OutputFile]) -> Result<(), BuildError
     std::fs::rename(&staging, out).map_err(io(out))?;
     if retired.exists() {
         std::fs::remove_dir_all(&retired).map_err(io(&retired))?;
+    }
+    Ok(())
+}
+
+fn write_file(root: &Path, file: &OutputFile, compress: bool) -> Result<(), BuildError> {
+    let path = root.join(&file.path);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    std::fs::write(&path, &file.bytes).map_err(io(&path))?;
+    if compress {
+        for (ext, bytes) in file.compressed_copies() {
+            let compressed = PathBuf::from(format!("{}.{ext}", path.display()));
+            std::fs::write(&compressed, bytes).map_err(io(&compressed))?;
+        }
     }
     Ok(())
 }
@@ -65,11 +85,11 @@ mod tests {
         let out = root.join("dist");
         std::fs::create_dir_all(&out).unwrap();
         std::fs::write(out.join("stale.html"), "old").unwrap();
-        let files = vec![OutputFile::compressed(
+        let files = vec![OutputFile::text(
             "a/index.html".into(),
             b"<p>new</p>".to_vec(),
         )];
-        write_and_swap(&out, &files).unwrap();
+        write_and_swap(&out, &files, true).unwrap();
         assert!(!out.join("stale.html").exists());
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),

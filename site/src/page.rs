@@ -46,14 +46,14 @@ pub fn assets(config: &Config) -> Vec<OutputFile> {
         .replace("__WIDGETS_JS__", glue.trim_start_matches("assets/"))
         .replace("__WIDGETS_WASM__", wasm.trim_start_matches("assets/"));
     vec![
-        OutputFile::compressed(
+        OutputFile::text(
             format!(
                 "assets/{}",
                 hashed_name("style.css", config.style.as_bytes())
             ),
             config.style.clone().into_bytes(),
         ),
-        OutputFile::compressed(
+        OutputFile::text(
             format!("assets/{}", hashed_name("loader.js", loader.as_bytes())),
             loader.into_bytes(),
         ),

@@ -62,7 +62,12 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
 
 fn rebuild(site: &SiteArgs) -> Outcome {
     let started = Instant::now();
-    match site.config().and_then(|config| Ok(site::build(&config)?)) {
+    // Compressed copies are for hosts; skipping them keeps the edit-to-reload loop short.
+    let config = site.config().map(|config| site::Config {
+        compress: false,
+        ..config
+    });
+    match config.and_then(|config| Ok(site::build(&config)?)) {
         Ok(summary) => {
             println!(
                 "built {} pages in {} ms",

@@ -64,6 +64,25 @@ pub fn text(output: &Output) -> String {
     )
 }
 
+/// A child process that is stopped when the test ends, passed or failed.
+pub struct Running(pub std::process::Child);
+
+impl Running {
+    pub fn is_running(&mut self) -> bool {
+        self.0
+            .try_wait()
+            .map(|status| status.is_none())
+            .unwrap_or(false)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A port that was free a moment ago.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
