@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs the same scenarios natively and as wasm under Node, and compares the JSON.
+# `./run.sh bench` also times the M/M/4 benchmark in wasm.
 set -euo pipefail
 cd "$(dirname "$0")"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-../../target/sim-wasm-check}"
@@ -14,4 +15,7 @@ else
   diff "$native" "$wasm" | head -40
   echo "native and wasm reports differ" >&2
   exit 1
+fi
+if [ "${1:-}" = bench ]; then
+  node bench.mjs "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/sim_wasm_check.wasm"
 fi

@@ -12,6 +12,12 @@ const SCENARIOS: &[&str] = &[
     "workers = 4\ncores = 4\narrival_rate = 320\ncpu_ms = 10\nio_ms = 0\nio_calls = 0\nswitch_us = 0\nrequests = 100000",
 ];
 
+/// The M/M/4 benchmark scenario (1M requests); returns the events it ran, for timing.
+pub fn mm4_events() -> u64 {
+    let scenario = sim::Scenario::parse(include_str!("../../benches/mm4.toml")).expect("valid");
+    sim::run(&scenario).events
+}
+
 /// The reports, one JSON array.
 pub fn reports_json() -> String {
     let reports: Vec<sim::Report> = SCENARIOS
@@ -38,5 +44,11 @@ mod exports {
     #[no_mangle]
     pub extern "C" fn output_ptr() -> *const u8 {
         OUTPUT.lock().unwrap().as_ptr()
+    }
+
+    /// Runs the M/M/4 benchmark; returns its events (as f64: JS numbers).
+    #[no_mangle]
+    pub extern "C" fn mm4_events() -> f64 {
+        super::mm4_events() as f64
     }
 }
