@@ -15,7 +15,7 @@ pub struct Args {
 
 /// A scenario that does not validate; the command exits with code 2 for it.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {source}")]
+#[error("{path}")]
 pub struct BadScenario {
     path: String,
     source: sim::ScenarioError,
@@ -29,27 +29,10 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
         source,
     })?;
     let report = sim::run(&scenario);
-    let value = serde_json::to_value(&report)?;
     if args.json {
-        println!("{value}");
+        println!("{}", serde_json::to_string(&report)?);
     } else {
-        print_table("", &value);
+        println!("{report}");
     }
     Ok(())
-}
-
-fn print_table(prefix: &str, value: &serde_json::Value) {
-    if let serde_json::Value::Object(map) = value {
-        for (key, value) in map {
-            let name = if prefix.is_empty() {
-                key.clone()
-            } else {
-                format!("{prefix}.{key}")
-            };
-            match value {
-                serde_json::Value::Object(_) => print_table(&name, value),
-                other => println!("{name:<24} {other}"),
-            }
-        }
-    }
 }
