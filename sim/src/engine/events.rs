@@ -5,9 +5,6 @@
 //! completion itself (see `cpu.rs`). Timeouts are not here either: they are all the
 //! same length, so they fire in arrival order and a FIFO suffices.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 /// What happens when an event fires. Each event refers to exactly one live entity, so
 /// no event is ever stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,32 +45,71 @@ impl Event {
 /// order like the numbers: one `u128` of time bits then event code compares in two
 /// instructions. Equal times break by the event's code, so the order never depends on
 /// insertion history.
+///
+/// Four children per node rather than two: half the levels to sift through, and the
+/// four children share a cache line. It beat `std::collections::BinaryHeap` by a clear
+/// margin in the per-event profile.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct EventQueue {
-    heap: BinaryHeap<Reverse<u128>>,
+    heap: Vec<u128>,
 }
 
 impl EventQueue {
     pub(crate) fn push(&mut self, time: f64, event: Event) {
         debug_assert!(time >= 0.0, "event time {time}");
-        self.heap.push(Reverse(
-            u128::from(time.to_bits()) << 64 | u128::from(event.encode()),
-        ));
+        let key = u128::from(time.to_bits()) << 64 | u128::from(event.encode());
+        // Sift up, moving parents down into the hole.
+        let mut i = self.heap.len();
+        self.heap.push(key);
+        while i > 0 {
+            let parent = (i - 1) / 4;
+            let above = self.heap[parent];
+            if above <= key {
+                break;
+            }
+            self.heap[i] = above;
+            i = parent;
+        }
+        self.heap[i] = key;
     }
 
     pub(crate) fn peek_time(&self) -> f64 {
-        self.heap.peek().map_or(f64::INFINITY, |Reverse(key)| {
-            f64::from_bits((key >> 64) as u64)
-        })
+        self.heap
+            .first()
+            .map_or(f64::INFINITY, |key| f64::from_bits((key >> 64) as u64))
     }
 
     pub(crate) fn pop(&mut self) -> Option<(f64, Event)> {
-        self.heap.pop().map(|Reverse(key)| {
-            (
-                f64::from_bits((key >> 64) as u64),
-                Event::decode(key as u64),
-            )
-        })
+        let top = *self.heap.first()?;
+        let last = self.heap.pop()?;
+        let n = self.heap.len();
+        if n > 0 {
+            // Sift the last key down from the root, moving the least child up.
+            let mut i = 0;
+            loop {
+                let first = 4 * i + 1;
+                if first >= n {
+                    break;
+                }
+                let end = (first + 4).min(n);
+                let mut c = first;
+                for j in first + 1..end {
+                    if self.heap[j] < self.heap[c] {
+                        c = j;
+                    }
+                }
+                if self.heap[c] >= last {
+                    break;
+                }
+                self.heap[i] = self.heap[c];
+                i = c;
+            }
+            self.heap[i] = last;
+        }
+        Some((
+            f64::from_bits((top >> 64) as u64),
+            Event::decode(top as u64),
+        ))
     }
 }
 
@@ -101,5 +137,31 @@ mod tests {
             ]
         );
         assert_eq!(q.peek_time(), f64::INFINITY);
+    }
+
+    #[test]
+    fn many_events_come_out_sorted() {
+        let mut q = EventQueue::default();
+        let mut x = 12345u64;
+        let mut times = Vec::new();
+        for i in 0..1000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let t = (x >> 40) as f64;
+            times.push(t);
+            q.push(t, Event::IoDone(i));
+            if i % 3 == 0 {
+                let (t, _) = q.pop().unwrap();
+                let min = times.iter().cloned().fold(f64::INFINITY, f64::min);
+                assert_eq!(t, min);
+                times.retain(|&u| u != t);
+            }
+        }
+        let mut last = 0.0;
+        while let Some((t, _)) = q.pop() {
+            assert!(t >= last);
+            last = t;
+        }
     }
 }
