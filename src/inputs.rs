@@ -12,6 +12,7 @@ pub const ASSETS: &str = "site/assets";
 
 const EMBEDDED_SHELL: &str = include_str!("../index.html");
 const EMBEDDED_STYLE: &str = include_str!("../site/assets/style.css");
+const EMBEDDED_WIDGET_STYLE: &str = include_str!("../site/assets/widgets.css");
 const EMBEDDED_LOADER: &str = include_str!("../site/assets/loader.js");
 
 /// The shared options of `build`, `serve` and `check`.
@@ -38,7 +39,9 @@ impl SiteArgs {
                 path: PathBuf::from(SHELL),
                 text: read_or(Path::new(SHELL), EMBEDDED_SHELL)?,
             },
-            style: read_or(&Path::new(ASSETS).join("style.css"), EMBEDDED_STYLE)?,
+            // One style sheet for the page: the site's, then the widgets'.
+            style: read_or(&Path::new(ASSETS).join("style.css"), EMBEDDED_STYLE)?
+                + &read_or(&Path::new(ASSETS).join("widgets.css"), EMBEDDED_WIDGET_STYLE)?,
             loader: read_or(&Path::new(ASSETS).join("loader.js"), EMBEDDED_LOADER)?,
             bundle: crate::bundle::BUNDLE,
             compress: true,

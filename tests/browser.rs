@@ -145,6 +145,9 @@ async fn widget_mounts_draws_and_answers_its_controls_under_a_sub_path() {
         .await;
     assert_ne!(chart_before, chart_after, "the chart did not change");
 
+    // For people to look at: target/tmp/screenshots/widget.png.
+    common::browser::save_screenshot(&browser, "widget").await;
+
     // Links between pages work under the sub-path.
     browser
         .find("a[href='second.html#details']")
