@@ -2,6 +2,10 @@
 //! draws them into SVG for each widget's static figure, the widgets draw them on a
 //! `<canvas>` every frame. Nothing here knows which one it is drawing on.
 
+mod diagram;
+
+pub use diagram::{draw_diagram, Diagram, Dot, DotState, Layout};
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

@@ -1,49 +1,36 @@
-//! Drawing a chart on a `<canvas>` sharply: the canvas is sized in device pixels and the
-//! chart scaled by `devicePixelRatio`, since plotters draws in canvas pixels.
+//! Drawing on a `<canvas>` sharply: the canvas is sized in device pixels and the drawing
+//! scaled by `devicePixelRatio`, since plotters draws in canvas pixels.
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-/// The theme the page shows: the reader's choice on `<html data-theme>`, else the OS's.
-pub fn palette() -> &'static chart::Palette {
-    let Some(window) = web_sys::window() else {
-        return &chart::LIGHT;
-    };
-    let chosen = window
-        .document()
-        .and_then(|d| d.document_element())
-        .and_then(|e| e.get_attribute("data-theme"));
-    let dark = match chosen.as_deref() {
-        Some("dark") => true,
-        Some("light") => false,
-        _ => window
-            .match_media("(prefers-color-scheme: dark)")
-            .ok()
-            .flatten()
-            .is_some_and(|m| m.matches()),
-    };
-    if dark {
-        &chart::DARK
-    } else {
-        &chart::LIGHT
-    }
+/// The canvas's size in CSS pixels, or `None` while it has no size yet.
+pub fn css_size(canvas: &HtmlCanvasElement) -> Option<(f64, f64)> {
+    let (w, h) = (canvas.client_width(), canvas.client_height());
+    (w > 0 && h > 0).then(|| (f64::from(w), f64::from(h)))
 }
 
-/// Draws `chart` filling `canvas`; does nothing while the canvas has no size yet.
-pub fn draw(canvas: &HtmlCanvasElement, chart: &chart::LineChart<'_>) {
+/// Sizes `canvas` for the screen and runs `draw` on it with the theme's palette and the
+/// device pixel ratio as scale.
+pub fn draw_with<F>(canvas: &HtmlCanvasElement, draw: F)
+where
+    F: FnOnce(
+        &DrawingArea<CanvasBackend, Shift>,
+        &chart::Palette,
+        f64,
+    )
+        -> Result<(), DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>,
+{
     let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some((css_w, css_h)) = css_size(canvas) else {
         return;
     };
     let ratio = window.device_pixel_ratio().clamp(1.0, 4.0);
-    let (css_w, css_h) = (canvas.client_width(), canvas.client_height());
-    if css_w <= 0 || css_h <= 0 {
-        return;
-    }
-    let (w, h) = (
-        (f64::from(css_w) * ratio) as u32,
-        (f64::from(css_h) * ratio) as u32,
-    );
+    let (w, h) = ((css_w * ratio) as u32, (css_h * ratio) as u32);
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);
         canvas.set_height(h);
@@ -52,6 +39,6 @@ pub fn draw(canvas: &HtmlCanvasElement, chart: &chart::LineChart<'_>) {
         return;
     };
     let area = backend.into_drawing_area();
-    // A failed draw leaves last frame's chart; nothing a reader did can cause it.
-    let _ = chart::draw_line_chart(&area, chart, palette(), ratio);
+    // A failed draw leaves the last frame's picture; nothing a reader does causes one.
+    let _ = draw(&area, crate::environment::palette(), ratio);
 }

@@ -7,12 +7,20 @@
 //! from the page is checked and clamped, never unwrapped.
 
 mod canvas;
-mod live_server;
+mod code_panes;
+mod controls;
+mod environment;
+mod frame_times;
+mod live;
+mod params;
+mod presets;
+mod server_widget;
+mod url_state;
 
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
-use live_server::{LiveServer, LiveServerProps};
+use server_widget::{ServerWidget, ServerWidgetProps};
 
 /// Mounts the widget described by `element`'s data attributes into it.
 #[wasm_bindgen]
@@ -25,15 +33,41 @@ pub fn mount(element: Element) -> Result<(), JsValue> {
     scenario
         .validate()
         .map_err(|err| JsValue::from_str(&format!("widget `{name}`: {err}")))?;
-    // The live widget takes the static figure's place.
-    element.set_inner_html("");
-    let props = LiveServerProps {
-        host: element.clone(),
-        scenario,
-        widget: name,
+    let url_prefix = if element.has_attribute("data-query-params") {
+        String::new()
+    } else {
+        format!("w{}.", page_index(&element))
     };
-    yew::Renderer::<LiveServer>::with_root_and_props(element, props).render();
-    Ok(())
+    match name.as_str() {
+        "sync-server" | "async-server" | "greenlet" => {
+            // The live widget takes the static figure's place.
+            element.set_inner_html("");
+            let props = ServerWidgetProps {
+                host: element.clone(),
+                widget: name.into(),
+                scenario,
+                url_prefix: url_prefix.into(),
+            };
+            yew::Renderer::<ServerWidget>::with_root_and_props(element, props).render();
+            Ok(())
+        }
+        other => Err(JsValue::from_str(&format!(
+            "widget `{other}` has no live version yet"
+        ))),
+    }
+}
+
+/// The widget's position among the page's widgets, from 1: its name in the URL.
+fn page_index(element: &Element) -> usize {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return 1;
+    };
+    let Ok(all) = document.query_selector_all(".widget[data-widget]") else {
+        return 1;
+    };
+    (0..all.length())
+        .find(|i| all.item(*i).is_some_and(|node| &node == element.as_ref()))
+        .map_or(1, |i| i as usize + 1)
 }
 
 fn install_panic_hook() {

@@ -1,0 +1,172 @@
+//! The model behind a live widget, plain Rust with no DOM: a simulation advanced by
+//! wall-clock time times the reader's speed, with a bounded history of what the charts
+//! show. Controls that change the scenario start a new simulation while the charts run
+//! on, so the reader sees the effect of the change as a step in the lines.
+
+use std::collections::VecDeque;
+
+use sim::{Scenario, Simulation};
+
+/// One sample of the charts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    /// Chart time, s: simulated time since the widget started.
+    pub t: f64,
+    pub throughput: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub p99: f64,
+    pub queue: f64,
+    pub cpu: f64,
+}
+
+/// Caps the events one frame may simulate, so a frame stays short whatever the load.
+pub const MAX_EVENTS_PER_FRAME: u64 = 40_000;
+/// Seconds of chart history kept (and shown).
+pub const HISTORY_S: f64 = 30.0;
+const SAMPLES_PER_S: f64 = 4.0;
+
+pub struct LiveSim {
+    sim: Simulation,
+    history: VecDeque<Sample>,
+    /// Chart time at which the current simulation started.
+    offset_s: f64,
+    next_sample_s: f64,
+    /// True when the last advance hit the event cap: the reader asked for more speed
+    /// than a frame can simulate.
+    pub capped: bool,
+}
+
+impl LiveSim {
+    pub fn new(scenario: &Scenario) -> LiveSim {
+        LiveSim {
+            sim: Simulation::new(scenario),
+            history: VecDeque::new(),
+            offset_s: 0.0,
+            next_sample_s: 1.0 / SAMPLES_PER_S,
+            capped: false,
+        }
+    }
+
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+
+    pub fn history(&self) -> &VecDeque<Sample> {
+        &self.history
+    }
+
+    /// Chart time now.
+    pub fn now(&self) -> f64 {
+        self.offset_s + self.sim.now_s()
+    }
+
+    /// Runs `dt_s` simulated seconds, or as many events as a frame allows.
+    pub fn advance(&mut self, dt_s: f64) -> u64 {
+        let target = self.sim.now_s() + dt_s.max(0.0);
+        let events = self.sim.advance_to(target, MAX_EVENTS_PER_FRAME);
+        self.capped = events >= MAX_EVENTS_PER_FRAME;
+        self.sample();
+        events
+    }
+
+    /// Runs exactly one event.
+    pub fn step(&mut self) -> bool {
+        let ran = self.sim.step();
+        self.sample();
+        ran
+    }
+
+    /// A new scenario from now on; the chart history goes on.
+    pub fn restart(&mut self, scenario: &Scenario) {
+        self.offset_s = self.now();
+        self.sim = Simulation::new(scenario);
+        self.next_sample_s = 1.0 / SAMPLES_PER_S;
+    }
+
+    fn sample(&mut self) {
+        while self.next_sample_s <= self.sim.now_s() {
+            let w = self.sim.window();
+            self.history.push_back(Sample {
+                t: self.offset_s + self.next_sample_s,
+                throughput: w.throughput_rps,
+                p50: w.p50_ms,
+                p95: w.p95_ms,
+                p99: w.p99_ms,
+                queue: f64::from(w.queue_len),
+                cpu: w.cpu_utilization,
+            });
+            self.next_sample_s += 1.0 / SAMPLES_PER_S;
+        }
+        let oldest = self.now() - HISTORY_S;
+        while self.history.front().is_some_and(|s| s.t < oldest) {
+            self.history.pop_front();
+        }
+    }
+
+    /// The visible time range of the charts.
+    pub fn x_range(&self) -> (f64, f64) {
+        let end = self.now().max(HISTORY_S);
+        (end - HISTORY_S, end)
+    }
+
+    /// `(t, value)` points of one measure, for a chart series.
+    pub fn series(&self, value: impl Fn(&Sample) -> f64) -> Vec<(f64, f64)> {
+        self.history.iter().map(|s| (s.t, value(s))).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(toml: &str) -> Scenario {
+        Scenario::parse(toml).unwrap()
+    }
+
+    #[test]
+    fn samples_four_times_a_simulated_second_and_keeps_thirty_seconds() {
+        let mut live = LiveSim::new(&scenario("workers = 1\nclients = 5\n"));
+        for _ in 0..400 {
+            live.advance(0.1);
+        }
+        assert!((live.now() - 40.0).abs() < 1e-6);
+        let h = live.history();
+        assert!(
+            (h.len() as f64 - 4.0 * HISTORY_S).abs() <= 1.0,
+            "{}",
+            h.len()
+        );
+        assert!(h.front().unwrap().t >= 10.0 - 1e-9);
+    }
+
+    #[test]
+    fn a_restart_keeps_the_chart_going() {
+        let mut live = LiveSim::new(&scenario("workers = 1\nclients = 40\nio_ms = 200\n"));
+        for _ in 0..50 {
+            live.advance(0.1);
+        }
+        let before = live.history().back().unwrap().throughput;
+        live.restart(&scenario("workers = 40\nclients = 40\nio_ms = 200\n"));
+        for _ in 0..50 {
+            live.advance(0.1);
+        }
+        let after = live.history().back().unwrap();
+        assert!(after.t > 9.0, "chart time runs on: {}", after.t);
+        assert!(
+            after.throughput > 5.0 * before,
+            "{before} -> {}",
+            after.throughput
+        );
+    }
+
+    #[test]
+    fn a_frame_never_runs_more_than_the_cap() {
+        let mut live = LiveSim::new(&scenario(
+            "server = \"asyncio\"\nclients = 10000\ncpu_ms = 0.01\nio_ms = 10\n",
+        ));
+        let events = live.advance(100.0);
+        assert_eq!(events, MAX_EVENTS_PER_FRAME);
+        assert!(live.capped);
+    }
+}
