@@ -16,18 +16,33 @@ fn simulate(toml: &str, json: bool) -> std::process::Output {
 
 #[test]
 fn json_has_the_design_fields() {
-    let output = simulate("workers = 4\narrival_rate = 20\nrequests = 2000\nwarmup = 100\n", true);
+    let output = simulate(
+        "workers = 4\narrival_rate = 20\nrequests = 2000\nwarmup = 100\n",
+        true,
+    );
     assert!(output.status.success(), "{}", common::text(&output));
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     for key in [
-        "completed", "throughput_rps", "latency_ms", "queue_wait_ms", "queue_len_mean",
-        "cpu_utilization", "dropped", "timed_out", "memory_mb_peak", "context_switches",
-        "events", "sim_time_s",
+        "completed",
+        "throughput_rps",
+        "latency_ms",
+        "queue_wait_ms",
+        "queue_len_mean",
+        "cpu_utilization",
+        "dropped",
+        "timed_out",
+        "memory_mb_peak",
+        "context_switches",
+        "events",
+        "sim_time_s",
     ] {
         assert!(value.get(key).is_some(), "missing {key} in {value}");
     }
     for key in ["mean", "p50", "p95", "p99", "max"] {
-        assert!(value["latency_ms"][key].is_number(), "missing latency_ms.{key}");
+        assert!(
+            value["latency_ms"][key].is_number(),
+            "missing latency_ms.{key}"
+        );
     }
     assert_eq!(value["completed"], 2000);
 }
@@ -42,7 +57,10 @@ fn table_is_readable() {
 #[test]
 fn bad_scenarios_exit_2_naming_the_key_and_range() {
     for (toml, words) in [
-        ("workers = 0\n", "`workers`: must be an integer from 1 to 4096"),
+        (
+            "workers = 0\n",
+            "`workers`: must be an integer from 1 to 4096",
+        ),
         ("workerz = 3\n", "workerz"),
         ("server = \"tornado\"\n", "server"),
         ("cpu_ms = -1\n", "cpu_ms"),

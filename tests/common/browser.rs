@@ -167,7 +167,11 @@ impl Drop for Browser {
 
 /// Saves what the browser shows to `target/tmp/screenshots/NAME.png`, for review.
 pub async fn save_screenshot(browser: &Browser, name: &str) {
-    let png = browser.client.screenshot().await.expect("taking a screenshot");
+    let png = browser
+        .client
+        .screenshot()
+        .await
+        .expect("taking a screenshot");
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
