@@ -14,6 +14,7 @@ const EMBEDDED_SHELL: &str = include_str!("../index.html");
 const EMBEDDED_STYLE: &str = include_str!("../site/assets/style.css");
 const EMBEDDED_WIDGET_STYLE: &str = include_str!("../site/assets/widgets.css");
 const EMBEDDED_LOADER: &str = include_str!("../site/assets/loader.js");
+const EMBEDDED_SCRIPT: &str = include_str!("../site/assets/site.js");
 
 /// The shared options of `build`, `serve` and `check`.
 #[derive(clap::Args, Debug, Clone)]
@@ -27,6 +28,10 @@ pub struct SiteArgs {
     /// Path the site is served under, such as /repo/ on GitHub Pages
     #[arg(long, default_value = "/")]
     pub base_url: String,
+    /// The site's public address, such as https://example.org/repo/ (its path must be
+    /// the base URL); gives canonical URLs, Open Graph URLs and sitemap.xml
+    #[arg(long)]
+    pub site_url: Option<String>,
 }
 
 impl SiteArgs {
@@ -35,14 +40,24 @@ impl SiteArgs {
             content: self.content.clone(),
             out: self.out.clone(),
             base_url: site::normalize_base_url(&self.base_url),
+            site_url: self
+                .site_url
+                .as_deref()
+                .map(site::normalize_site_url)
+                .transpose()
+                .map_err(|message| anyhow::anyhow!("--site-url: {message}"))?,
             shell: site::Shell {
                 path: PathBuf::from(SHELL),
                 text: read_or(Path::new(SHELL), EMBEDDED_SHELL)?,
             },
             // One style sheet for the page: the site's, then the widgets'.
             style: read_or(&Path::new(ASSETS).join("style.css"), EMBEDDED_STYLE)?
-                + &read_or(&Path::new(ASSETS).join("widgets.css"), EMBEDDED_WIDGET_STYLE)?,
+                + &read_or(
+                    &Path::new(ASSETS).join("widgets.css"),
+                    EMBEDDED_WIDGET_STYLE,
+                )?,
             loader: read_or(&Path::new(ASSETS).join("loader.js"), EMBEDDED_LOADER)?,
+            script: read_or(&Path::new(ASSETS).join("site.js"), EMBEDDED_SCRIPT)?,
             bundle: crate::bundle::BUNDLE,
             compress: true,
         })

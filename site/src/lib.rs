@@ -6,12 +6,18 @@
 mod assets;
 mod content;
 mod diagnostic;
+mod embed;
 mod fallback;
+mod highlight;
 mod links;
 mod markdown;
+mod meta;
 mod output;
 mod page;
+mod preview;
+mod queueing;
 mod shell;
+mod validation;
 mod widget;
 
 use std::path::PathBuf;
@@ -28,8 +34,14 @@ pub struct Config {
     pub out: PathBuf,
     /// Where the site is served from, with leading and trailing `/`: `/` or `/sub/`.
     pub base_url: String,
+    /// The site's public address, absolute, ending in `/` (normalised by
+    /// [`normalize_site_url`]): needed for canonical URLs, Open Graph tags and the
+    /// sitemap, which the build leaves out without it.
+    pub site_url: Option<String>,
     pub shell: Shell,
     pub style: String,
+    /// The page script (`site.js`): theme, theme toggle, copy-embed buttons.
+    pub script: String,
     /// JS that loads the widgets; `__WIDGETS_JS__` and `__WIDGETS_WASM__` in it are
     /// replaced by the hashed names of the bundle's files.
     pub loader: String,
@@ -89,11 +101,26 @@ pub fn build(config: &Config) -> Result<Summary, BuildError> {
 pub fn check(config: &Config) -> Result<Summary, BuildError> {
     let mut diagnostics = Vec::new();
     config.shell.validate(&mut diagnostics);
+    check_site_url(config, &mut diagnostics);
     let pages = content::load(&config.content, &mut diagnostics)?;
-    let rendered: Vec<_> = pages
+    let root = config.site_url.as_deref().unwrap_or(&config.base_url);
+    // The validation runs and the preview image are simulations independent of the
+    // pages: computed on another core while the pages render (both are cached).
+    let needs_validation = pages
         .iter()
-        .map(|p| markdown::render(p, &mut diagnostics))
-        .collect();
+        .any(|p| p.body.contains("```generated validation"));
+    let rendered: Vec<_> = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            if needs_validation {
+                validation::table();
+            }
+            preview::png();
+        });
+        pages
+            .iter()
+            .map(|p| markdown::render(p, root, &mut diagnostics))
+            .collect()
+    });
     let static_files = content::static_files(&config.content)?;
     links::check(&pages, &rendered, &static_files, &mut diagnostics);
     if pages.iter().all(|p| p.source != "index.md") && !pages.is_empty() {
@@ -112,6 +139,13 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
         let html = page::render_page(config, &asset_names, &pages, index, source, rendered);
         files.push(OutputFile::text(source.output(), html.into_bytes()));
     }
+    files.extend(extra_pages(
+        config,
+        &asset_names,
+        &pages,
+        &rendered,
+        &mut diagnostics,
+    ));
     for path in &static_files {
         let bytes = std::fs::read(config.content.join(path)).map_err(|source| BuildError::Io {
             path: config.content.join(path),
@@ -119,11 +153,88 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
         })?;
         files.push(OutputFile::plain(path.clone(), bytes));
     }
+    // Generated pages are checked like the content: every internal href and src of
+    // every page must reach a file of the output, and every anchor an id.
+    links::check_output(&config.base_url, &files, &mut diagnostics);
+    if !diagnostics.is_empty() {
+        return Err(BuildError::Content(diagnostics));
+    }
     Ok(Summary {
         pages: pages.len(),
         widgets: rendered.iter().map(|r| r.widgets.len()).sum(),
         files,
     })
+}
+
+/// The pages beside the content's: widget embed pages, the 404 page, the preview
+/// image, `robots.txt` and (with a site URL) `sitemap.xml`.
+fn extra_pages(
+    config: &Config,
+    names: &page::AssetNames,
+    pages: &[content::Page],
+    rendered: &[markdown::Rendered],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<OutputFile> {
+    let uses: Vec<_> = rendered.iter().flat_map(|r| &r.widgets).collect();
+    let article = embed::Link {
+        href: meta::page_url(
+            config.site_url.as_deref().unwrap_or(&config.base_url),
+            "index.html",
+        ),
+        title: page::site_title(pages).to_string(),
+    };
+    let mut files = embed::pages(config, names, &uses, &article, diagnostics);
+    files.push(OutputFile::text(
+        "404.html".into(),
+        page::not_found(config, names, pages).into_bytes(),
+    ));
+    files.push(OutputFile::plain(preview::PATH.into(), preview::png()));
+    files.push(OutputFile::text(
+        "robots.txt".into(),
+        meta::robots(config.site_url.as_deref()).into_bytes(),
+    ));
+    if let Some(site_url) = &config.site_url {
+        let paths: Vec<String> = pages.iter().map(content::Page::output).collect();
+        files.push(OutputFile::text(
+            "sitemap.xml".into(),
+            meta::sitemap(site_url, &paths).into_bytes(),
+        ));
+    }
+    files
+}
+
+/// The site URL's path must be the base URL, or links and canonical URLs disagree.
+fn check_site_url(config: &Config, diagnostics: &mut Vec<Diagnostic>) {
+    let Some(site_url) = &config.site_url else {
+        return;
+    };
+    let path = site_url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
+        .unwrap_or("/");
+    if path != config.base_url {
+        diagnostics.push(Diagnostic::new(
+            "--site-url",
+            1,
+            format!(
+                "the site URL {site_url} ends in the path {path} but the base URL is {}: \
+                 give the same path to --base-url",
+                config.base_url
+            ),
+        ));
+    }
+}
+
+/// Normalises a site URL to end with `/`; it must be absolute (`https://host/path/`).
+pub fn normalize_site_url(url: &str) -> Result<String, String> {
+    let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+    let host = url.split_once("://").map_or("", |(_, rest)| rest);
+    if !scheme_ok || host.is_empty() || host.starts_with('/') {
+        return Err(format!(
+            "`{url}` is not an absolute http(s) URL such as https://example.org/docs/"
+        ));
+    }
+    Ok(format!("{}/", url.trim_end_matches('/')))
 }
 
 /// Normalises a base URL to start and end with `/`.

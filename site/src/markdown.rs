@@ -1,12 +1,17 @@
-//! Stage 2, parse: one page's Markdown to HTML. Widget blocks become placeholders,
-//! headings get stable anchors, and links to other pages are rewritten and recorded so
-//! that the link check can verify every one of them.
+//! Stage 2, parse: one page's Markdown to HTML. Widget blocks become placeholders (with
+//! a copy-embed button), code blocks are highlighted, ```` ```generated NAME ```` blocks
+//! are replaced by content the build computes, headings get stable anchors, and links to
+//! other pages are rewritten and recorded so that the link check can verify every one.
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::content::{output_name, Page};
 use crate::diagnostic::{line_of, Diagnostic};
-use crate::widget;
+use crate::embed::{self, WidgetUse};
+use crate::{highlight, validation, widget};
+
+/// Blocks the build can generate: ```` ```generated NAME ````.
+pub const GENERATED: &[&str] = &["validation"];
 
 /// What rendering a page produced, besides its HTML.
 #[derive(Debug, Default)]
@@ -14,7 +19,7 @@ pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
-    pub widgets: Vec<String>,
+    pub widgets: Vec<WidgetUse>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +51,9 @@ pub fn slugify(text: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-pub fn render(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Rendered {
+/// Renders one page. `root` is the site's root (absolute URL or base path), for the
+/// embed links of its widgets.
+pub fn render(page: &Page, root: &str, diagnostics: &mut Vec<Diagnostic>) -> Rendered {
     let mut out = Rendered::default();
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -61,23 +68,41 @@ pub fn render(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Rendered {
                 if info.split_whitespace().next() == Some("widget") =>
             {
                 let name = info.split_whitespace().nth(1).unwrap_or("").to_string();
-                let mut body = String::new();
-                for (inner, _) in parser.by_ref() {
-                    match inner {
-                        Event::Text(text) => body.push_str(&text),
-                        Event::End(TagEnd::CodeBlock) => break,
-                        _ => {}
-                    }
-                }
+                let body = code_block_text(&mut parser);
                 // The body starts on the line after the fence.
                 let at = widget::Place {
                     path: &page.path,
                     line: line(range.start) + 1,
                 };
                 if let Some(html) = widget::render_block(&name, &body, &at, diagnostics) {
-                    out.widgets.push(name);
-                    events.push(Event::Html(html.into()));
+                    let block = WidgetUse { name, body };
+                    events.push(Event::Html(
+                        format!("{html}{}", embed::copy_button(root, &block)).into(),
+                    ));
+                    out.widgets.push(block);
                 }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match &kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let code = code_block_text(&mut parser);
+                let mut words = info.split_whitespace();
+                let html = match words.next() {
+                    Some("generated") => generated(words.next().unwrap_or(""))
+                        .map(str::to_string)
+                        .unwrap_or_else(|message| {
+                            diagnostics.push(Diagnostic::new(
+                                &page.path,
+                                line(range.start),
+                                message,
+                            ));
+                            String::new()
+                        }),
+                    language => code_block(&code, language.unwrap_or("")),
+                };
+                events.push(Event::Html(html.into()));
             }
             Event::Start(Tag::Heading { level, .. }) => {
                 let mut inner = Vec::new();
@@ -130,6 +155,47 @@ pub fn render(page: &Page, diagnostics: &mut Vec<Diagnostic>) -> Rendered {
     out
 }
 
+/// The text of a code block whose start was just read, up to and including its end.
+fn code_block_text<'a>(
+    events: &mut impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+) -> String {
+    let mut text = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Text(t) => text.push_str(&t),
+            Event::End(TagEnd::CodeBlock) => break,
+            _ => {}
+        }
+    }
+    text
+}
+
+/// What a ```` ```generated NAME ```` block becomes.
+fn generated(name: &str) -> Result<&'static str, String> {
+    match name {
+        "validation" => Ok(validation::table()),
+        other => Err(format!(
+            "unknown generated block `{other}`; valid ones: {}",
+            GENERATED.join(", ")
+        )),
+    }
+}
+
+/// A code block, highlighted when its language is known.
+fn code_block(code: &str, language: &str) -> String {
+    let class = if language.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " class=\"language-{}\"",
+            html_escape::encode_double_quoted_attribute(language)
+        )
+    };
+    let body = highlight::highlight(code, language)
+        .unwrap_or_else(|| html_escape::encode_text(code).into_owned());
+    format!("<pre class=\"code\"><code{class}>{body}</code></pre>\n")
+}
+
 fn heading_number(level: HeadingLevel) -> u8 {
     level as u8
 }
@@ -178,7 +244,7 @@ fn internal_link(from: &str, dest: &str) -> Option<(String, Option<String>, Stri
 }
 
 /// Joins a relative path onto a directory, resolving `.` and `..`.
-fn normalize(dir: &str, path: &str) -> String {
+pub fn normalize(dir: &str, path: &str) -> String {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for part in path.split('/') {
         match part {
@@ -213,7 +279,7 @@ mod tests {
 
     fn check(body: &str) -> (Rendered, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let rendered = render(&page(body), &mut diagnostics);
+        let rendered = render(&page(body), "/", &mut diagnostics);
         (rendered, diagnostics)
     }
 
@@ -258,7 +324,14 @@ mod tests {
     fn widget_block_becomes_a_placeholder() {
         let (r, d) = check("```widget sync-server\nworkers = 4\nclients = 5\n```\n");
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(r.widgets, vec!["sync-server".to_string()]);
+        assert_eq!(r.widgets.len(), 1);
+        assert_eq!(r.widgets[0].name, "sync-server");
+        assert!(
+            r.html
+                .contains(r#"data-embed-src="/embed/sync-server.html?clients=5&amp;workers=4""#),
+            "{}",
+            r.html
+        );
         assert!(
             r.html.contains(r#"data-widget="sync-server""#),
             "{}",
@@ -276,12 +349,26 @@ mod tests {
     }
 
     #[test]
-    fn ordinary_code_blocks_stay_code() {
-        let (r, _) = check("```python\nprint(1)\n```\n");
+    fn ordinary_code_blocks_are_highlighted_at_build_time() {
+        let (r, _) = check("```python\nprint(1)\n```\n\n```\n<plain>\n```\n");
         assert!(
-            r.html.contains(r#"<code class="language-python">"#),
+            r.html.contains(r#"<pre class="code"><code class="language-python"><span class="hl-source hl-python">"#),
             "{}",
             r.html
         );
+        assert!(
+            r.html
+                .contains("<pre class=\"code\"><code>&lt;plain&gt;\n</code></pre>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn unknown_generated_block_names_the_valid_ones() {
+        let (_, d) = check("Text\n\n```generated nope\n```\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 7);
+        assert!(d[0].message.contains("valid ones: validation"), "{}", d[0]);
     }
 }

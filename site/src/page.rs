@@ -7,11 +7,21 @@ use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 use crate::assets::{hashed_name, OutputFile};
 use crate::content::Page;
 use crate::markdown::Rendered;
+use crate::meta::{self, PageMeta};
 use crate::Config;
+
+/// Every page's policy: nothing inline (no `<script>` body, no `style` attribute),
+/// nothing from another origin; WebAssembly may be compiled.
+pub const CONTENT_SECURITY_POLICY: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+     object-src 'none'; base-uri 'self'; form-action 'none'";
 
 /// The hashed names pages refer to.
 pub struct AssetNames {
     pub style: String,
+    /// The page script: theme before first paint, theme toggle, copy-embed buttons.
+    pub script: String,
     pub loader: String,
 }
 
@@ -26,6 +36,7 @@ impl AssetNames {
         };
         AssetNames {
             style: find("assets/style."),
+            script: find("assets/site."),
             loader: find("assets/loader."),
         }
     }
@@ -54,12 +65,41 @@ pub fn assets(config: &Config) -> Vec<OutputFile> {
             config.style.clone().into_bytes(),
         ),
         OutputFile::text(
+            format!(
+                "assets/{}",
+                hashed_name("site.js", config.script.as_bytes())
+            ),
+            config.script.clone().into_bytes(),
+        ),
+        OutputFile::text(
             format!("assets/{}", hashed_name("loader.js", loader.as_bytes())),
             loader.into_bytes(),
         ),
         config.bundle.glue.output(glue),
         config.bundle.wasm.output(wasm),
     ]
+}
+
+/// The parts of a page that differ from page to page; the shell supplies the rest.
+pub struct PageParts<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    /// Output path relative to the site root.
+    pub path: &'a str,
+    /// The page's `<h1>` when the content has none (the title from front matter).
+    pub heading: String,
+    pub toc: String,
+    pub nav: String,
+    pub content: &'a str,
+}
+
+/// The title of the home page, which names the site.
+pub fn site_title(pages: &[Page]) -> &str {
+    pages
+        .iter()
+        .find(|p| p.source == "index.md")
+        .map(|p| p.front.title.as_str())
+        .unwrap_or("")
 }
 
 pub fn render_page(
@@ -70,24 +110,98 @@ pub fn render_page(
     page: &Page,
     rendered: &Rendered,
 ) -> String {
+    let path = page.output();
+    fill_shell(
+        config,
+        names,
+        site_title(pages),
+        &PageParts {
+            title: &page.front.title,
+            description: &page.front.description,
+            path: &path,
+            heading: if rendered.headings.iter().any(|h| h.level == 1) {
+                String::new()
+            } else {
+                format!("<h1 class=\"page-title\">{}</h1>", text(&page.front.title))
+            },
+            toc: table_of_contents(rendered),
+            nav: navigation(&config.base_url, pages, index),
+            content: &rendered.html,
+        },
+    )
+}
+
+/// `404.html`: hosts (GitHub Pages, Netlify, nginx with `error_page`) show it for any
+/// missing path, at any depth, so every link in it is absolute.
+pub fn not_found(config: &Config, names: &AssetNames, pages: &[Page]) -> String {
     let base = &config.base_url;
-    let site_title = pages
-        .iter()
-        .find(|p| p.source == "index.md")
-        .map(|p| p.front.title.as_str())
-        .unwrap_or("");
+    let content = format!(
+        "<h1 id=\"page-not-found\">Page not found</h1>\n\
+         <p>There is no page at this address. It may have moved when the article was \
+         reorganised.</p>\n<ul>{}</ul>\n",
+        pages
+            .iter()
+            .map(|p| format!(
+                "<li><a href=\"{base}{}\">{}</a></li>",
+                p.output(),
+                text(&p.front.title)
+            ))
+            .collect::<String>()
+    );
+    fill_shell(
+        config,
+        names,
+        site_title(pages),
+        &PageParts {
+            title: "Page not found",
+            description: "There is no page at this address.",
+            path: "404.html",
+            heading: String::new(),
+            toc: String::new(),
+            nav: String::new(),
+            content: &content,
+        },
+    )
+}
+
+fn fill_shell(config: &Config, names: &AssetNames, site_title: &str, parts: &PageParts) -> String {
+    let base = &config.base_url;
     let mut values = BTreeMap::new();
     values.insert("lang", "en".to_string());
-    values.insert("title", text(&page.front.title).into_owned());
+    values.insert("title", text(parts.title).into_owned());
+    // The home page's title is the site's: "Site · Site" would read as a mistake.
+    let page_title = if parts.title == site_title || site_title.is_empty() {
+        parts.title.to_string()
+    } else {
+        format!("{} · {site_title}", parts.title)
+    };
+    values.insert("page_title", text(&page_title).into_owned());
     values.insert("site_title", text(site_title).into_owned());
-    values.insert("description", attr(&page.front.description).into_owned());
+    values.insert("description", attr(parts.description).into_owned());
     values.insert("base", base.clone());
+    values.insert("csp", CONTENT_SECURITY_POLICY.to_string());
     values.insert("style", format!("{base}{}", names.style));
+    values.insert("script", format!("{base}{}", names.script));
     values.insert("loader", format!("{base}{}", names.loader));
-    values.insert("canonical", format!("{base}{}", page.output()));
-    values.insert("toc", table_of_contents(rendered));
-    values.insert("nav", navigation(base, pages, index));
-    values.insert("content", rendered.html.clone());
+    let root = config.site_url.as_deref().unwrap_or(base);
+    values.insert("canonical", meta::page_url(root, parts.path));
+    values.insert(
+        "meta",
+        meta::head_tags(
+            config.site_url.as_deref(),
+            base,
+            &PageMeta {
+                title: parts.title,
+                description: parts.description,
+                site_title,
+                path: parts.path,
+            },
+        ),
+    );
+    values.insert("heading", parts.heading.clone());
+    values.insert("toc", parts.toc.clone());
+    values.insert("nav", parts.nav.clone());
+    values.insert("content", parts.content.to_string());
     config.shell.fill(&values)
 }
 

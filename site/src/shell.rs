@@ -18,15 +18,20 @@ pub struct Shell {
 pub const SLOTS: &[&str] = &[
     "lang",
     "title",
+    "page_title",
     "site_title",
     "description",
     "base",
     "style",
     "loader",
+    "heading",
     "toc",
     "nav",
     "content",
     "canonical",
+    "meta",
+    "csp",
+    "script",
 ];
 
 impl Shell {

@@ -1,0 +1,58 @@
+// The page's own script, loaded (not deferred) from <head> so that the theme is set
+// before the first paint and the page never flashes the wrong colours. Sets
+// data-theme="dark"|"light" on <html> (the widgets read it to pick their chart
+// palette), follows the system setting until the reader chooses with the toggle, and
+// remembers that choice. Also wires the "copy embed code" buttons.
+(() => {
+  const root = document.documentElement;
+  const KEY = "theme";
+  const system = window.matchMedia("(prefers-color-scheme: dark)");
+  let chosen = null;
+  try {
+    chosen = localStorage.getItem(KEY);
+  } catch {
+    // Storage can be blocked (private windows, embeds): the system setting applies.
+  }
+  const current = () => chosen ?? (system.matches ? "dark" : "light");
+  const apply = () => {
+    root.dataset.theme = current();
+    const toggle = document.querySelector(".theme-toggle");
+    toggle?.setAttribute("aria-pressed", String(current() === "dark"));
+  };
+  // Marks that scripts run, so controls that need them are shown (see style.css).
+  root.classList.add("js");
+  apply();
+  system.addEventListener("change", apply);
+
+  function toggleTheme() {
+    chosen = current() === "dark" ? "light" : "dark";
+    try {
+      localStorage.setItem(KEY, chosen);
+    } catch {
+      // Not remembered, but still applied.
+    }
+    apply();
+  }
+
+  async function copyEmbed(button) {
+    const src = new URL(button.dataset.embedSrc, document.baseURI).href;
+    const title = button.dataset.embedTitle;
+    const code = `<iframe src="${src}" title="${title}" width="100%" height="560" loading="lazy"></iframe>`;
+    const status = button.nextElementSibling;
+    try {
+      await navigator.clipboard.writeText(code);
+      status.textContent = "Copied.";
+    } catch {
+      // No clipboard (insecure origin, denied): show the code to copy by hand.
+      status.textContent = code;
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    apply();
+    document.querySelector(".theme-toggle")?.addEventListener("click", toggleTheme);
+    for (const button of document.querySelectorAll(".copy-embed")) {
+      button.addEventListener("click", () => copyEmbed(button));
+    }
+  });
+})();

@@ -1,0 +1,99 @@
+//! Closed-form results of queueing theory that the simulation must reproduce with
+//! switching off and exponential times (Kleinrock, "Queueing Systems" vol. 1). Mean
+//! response times in seconds. The validation table on the model page compares them
+//! with `sim::run`.
+
+/// Erlang C: the probability that an arrival waits in M/M/c with offered load `a = λ/μ`.
+pub fn erlang_c(c: u32, a: f64) -> f64 {
+    let mut term = 1.0; // a^k / k!
+    let mut sum = 0.0;
+    for k in 0..c {
+        sum += term;
+        term *= a / f64::from(k + 1);
+    }
+    let last = term * f64::from(c) / (f64::from(c) - a);
+    last / (sum + last)
+}
+
+/// M/M/c: `c` servers, Poisson arrivals at `lambda`, exponential service at rate `mu`.
+pub fn mmc_response(c: u32, lambda: f64, mu: f64) -> f64 {
+    erlang_c(c, lambda / mu) / (f64::from(c) * mu - lambda) + 1.0 / mu
+}
+
+/// M/D/1: Pollaczek-Khinchine with constant service time `service`.
+pub fn md1_response(lambda: f64, service: f64) -> f64 {
+    let rho = lambda * service;
+    service + rho * service / (2.0 * (1.0 - rho))
+}
+
+/// M/M/∞: nobody waits, so the response time is the service time.
+pub fn mm_infinity_response(service: f64) -> f64 {
+    service
+}
+
+/// M/G/1 processor sharing: depends only on the mean work `service`.
+pub fn ps_response(lambda: f64, service: f64) -> f64 {
+    service / (1.0 - lambda * service)
+}
+
+/// Closed finite-source model M/M/1//N: `n` clients thinking `think` on average, one
+/// exponential server of mean `service`.
+pub fn finite_source_response(n: u32, think: f64, service: f64) -> f64 {
+    let ratio = service / think;
+    let mut term = 1.0; // N!/(N-k)! (S/Z)^k
+    let mut sum = 1.0;
+    for k in 1..=n {
+        term *= f64::from(n - k + 1) * ratio;
+        sum += term;
+    }
+    let busy = 1.0 - 1.0 / sum;
+    let throughput = busy / service;
+    f64::from(n) / throughput - think
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn one_server_erlang_c_is_the_utilisation() {
+        assert!(close(erlang_c(1, 0.8), 0.8));
+        // M/M/1: 1 / (μ − λ).
+        assert!(close(mmc_response(1, 80.0, 100.0), 1.0 / 20.0));
+    }
+
+    #[test]
+    fn erlang_c_matches_a_tabulated_value() {
+        // Two servers at offered load 1: C = 1/3 (a^2/2 * 2/(2-1) over 1 + 1 + that).
+        assert!(close(erlang_c(2, 1.0), 1.0 / 3.0));
+    }
+
+    #[test]
+    fn md1_waits_half_as_long_as_mm1() {
+        let (lambda, s) = (80.0, 0.010);
+        let wait_md1 = md1_response(lambda, s) - s;
+        let wait_mm1 = mmc_response(1, lambda, 1.0 / s) - s;
+        assert!(close(wait_md1, wait_mm1 / 2.0));
+    }
+
+    #[test]
+    fn processor_sharing_mean_equals_mm1() {
+        assert!(close(
+            ps_response(70.0, 0.010),
+            mmc_response(1, 70.0, 100.0)
+        ));
+        assert!(close(mm_infinity_response(0.1), 0.1));
+    }
+
+    #[test]
+    fn finite_source_with_one_client_never_queues() {
+        assert!(close(finite_source_response(1, 0.2, 0.025), 0.025));
+        // Many clients saturate the server: R = N S − Z.
+        let r = finite_source_response(200, 0.2, 0.025);
+        assert!((r - (200.0 * 0.025 - 0.2)).abs() < 1e-6, "{r}");
+    }
+}
