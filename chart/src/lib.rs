@@ -2,7 +2,10 @@
 //! draws them into SVG for each widget's static figure, the widgets draw them on a
 //! `<canvas>` every frame. Nothing here knows which one it is drawing on.
 
+mod bars;
 mod diagram;
+
+pub use bars::{draw_bar_chart, BarChart};
 
 pub use diagram::{draw_diagram, Diagram, Dot, DotState, Layout};
 
@@ -56,6 +59,29 @@ pub struct LineChart<'a> {
     pub y_label: &'a str,
     pub x_range: (f64, f64),
     pub series: Vec<Series<'a>>,
+    /// Plot x on a log scale (x values must be positive).
+    pub x_log: bool,
+    /// A vertical line at this x with a label, such as a crossover.
+    pub marker: Option<(f64, &'a str)>,
+}
+
+impl<'a> LineChart<'a> {
+    /// A linear chart of these series.
+    pub fn new(
+        x_label: &'a str,
+        y_label: &'a str,
+        x_range: (f64, f64),
+        series: Vec<Series<'a>>,
+    ) -> Self {
+        LineChart {
+            x_label,
+            y_label,
+            x_range,
+            series,
+            x_log: false,
+            marker: None,
+        }
+    }
 }
 
 impl LineChart<'_> {
@@ -95,21 +121,31 @@ pub fn draw_line_chart<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |v: f64| (v * scale).round() as u32;
     area.fill(&palette.background)?;
-    let (x0, mut x1) = chart.x_range;
+    let to_x = |x: f64| if chart.x_log { x.max(1e-9).log10() } else { x };
+    let (x0, mut x1) = (to_x(chart.x_range.0), to_x(chart.x_range.1));
     if x1 <= x0 {
         x1 = x0 + 1.0;
     }
     let label_font = ("sans-serif", px(12.0)).into_font().color(&palette.text);
     let mut ctx = ChartBuilder::on(area)
         .margin(px(8.0))
+        .margin_right(px(18.0))
         .x_label_area_size(px(34.0))
-        .y_label_area_size(px(46.0))
+        .y_label_area_size(px(50.0))
         .build_cartesian_2d(x0..x1, 0.0..chart.y_max())?;
+    let x_format = |v: &f64| {
+        if chart.x_log {
+            format!("{:.0}", 10f64.powf(*v))
+        } else {
+            format!("{v:.0}")
+        }
+    };
     ctx.configure_mesh()
         .x_desc(chart.x_label)
         .y_desc(chart.y_label)
         .x_labels(6)
         .y_labels(5)
+        .x_label_formatter(&x_format)
         .label_style(label_font.clone())
         .axis_desc_style(label_font.clone())
         .axis_style(palette.text.stroke_width(px(1.0).max(1)))
@@ -119,9 +155,20 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     for (index, series) in chart.series.iter().enumerate() {
         let color = palette.series[index % palette.series.len()];
         let style = color.stroke_width(px(2.0).max(1));
-        ctx.draw_series(LineSeries::new(series.points.iter().copied(), style))?
+        let points = series.points.iter().map(|&(x, y)| (to_x(x), y));
+        ctx.draw_series(LineSeries::new(points, style))?
             .label(series.label)
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
+    }
+    if let Some((x, label)) = chart.marker {
+        let top = chart.y_max();
+        let style = palette.text.stroke_width(px(1.0).max(1));
+        ctx.draw_series(LineSeries::new([(to_x(x), 0.0), (to_x(x), top)], style))?;
+        ctx.draw_series(std::iter::once(Text::new(
+            label.to_string(),
+            (to_x(x), top * 0.97),
+            label_font.clone(),
+        )))?;
     }
     if chart.series.len() > 1 {
         ctx.configure_series_labels()
@@ -168,6 +215,8 @@ mod tests {
                 label: "throughput",
                 points: &points,
             }],
+            x_log: false,
+            marker: None,
         };
         let svg = line_chart_svg(&chart, &LIGHT, 320, 200);
         assert!(svg.starts_with("<svg"), "{svg}");

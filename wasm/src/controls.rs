@@ -26,7 +26,7 @@ pub struct SliderProps {
 const LOG_STEPS: f64 = 1000.0;
 
 impl SliderProps {
-    fn to_position(&self, value: f64) -> f64 {
+    fn position_of(&self, value: f64) -> f64 {
         if self.log {
             let (lo, hi) = (self.min.max(1e-9).ln(), self.max.ln());
             ((value.max(self.min).ln() - lo) / (hi - lo) * LOG_STEPS).round()
@@ -35,7 +35,7 @@ impl SliderProps {
         }
     }
 
-    fn from_position(&self, position: f64) -> f64 {
+    fn value_at(&self, position: f64) -> f64 {
         let value = if self.log {
             let (lo, hi) = (self.min.max(1e-9).ln(), self.max.ln());
             (lo + position / LOG_STEPS * (hi - lo)).exp()
@@ -82,7 +82,7 @@ pub fn Slider(props: &SliderProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(position) = input.value().parse::<f64>() {
-                props.on_change.emit(props.from_position(position));
+                props.on_change.emit(props.value_at(position));
             }
         })
     };
@@ -104,7 +104,7 @@ pub fn Slider(props: &SliderProps) -> Html {
         <label class="widget-slider">
             <span>{ &props.label }</span>
             <input type="range" name={props.name.clone()} min={min.to_string()} max={max.to_string()}
-                step={step.to_string()} value={props.to_position(props.value).to_string()}
+                step={step.to_string()} value={props.position_of(props.value).to_string()}
                 aria-valuetext={shown.clone()} oninput={on_input} />
             <output>{ shown }</output>
         </label>
@@ -174,11 +174,11 @@ mod tests {
     fn log_positions_round_trip_within_a_step() {
         let s = slider(1.0, 10_000.0, true, true);
         for value in [1.0, 5.0, 40.0, 1234.0, 10_000.0] {
-            let back = s.from_position(s.to_position(value));
+            let back = s.value_at(s.position_of(value));
             assert!((back - value).abs() / value < 0.02, "{value} -> {back}");
         }
-        assert_eq!(s.from_position(-50.0), 1.0, "clamped below");
-        assert_eq!(s.from_position(5000.0), 10_000.0, "clamped above");
+        assert_eq!(s.value_at(-50.0), 1.0, "clamped below");
+        assert_eq!(s.value_at(5000.0), 10_000.0, "clamped above");
     }
 
     #[test]

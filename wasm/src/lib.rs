@@ -6,21 +6,24 @@
 //! A panic would abort the whole module and stop every widget on the page, so input
 //! from the page is checked and clamped, never unwrapped.
 
+mod batch;
 mod canvas;
 mod code_panes;
+mod compare;
+mod context_switch;
 mod controls;
 mod environment;
 mod frame_times;
 mod live;
+mod memory;
 mod params;
 mod presets;
 mod server_widget;
+mod sweep;
 mod url_state;
 
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
-
-use server_widget::{ServerWidget, ServerWidgetProps};
 
 /// Mounts the widget described by `element`'s data attributes into it.
 #[wasm_bindgen]
@@ -38,23 +41,39 @@ pub fn mount(element: Element) -> Result<(), JsValue> {
     } else {
         format!("w{}.", page_index(&element))
     };
+    let props = WidgetProps {
+        host: element.clone(),
+        widget: name.clone().into(),
+        scenario,
+        url_prefix: url_prefix.into(),
+    };
     match name.as_str() {
         "sync-server" | "async-server" | "greenlet" => {
-            // The live widget takes the static figure's place.
-            element.set_inner_html("");
-            let props = ServerWidgetProps {
-                host: element.clone(),
-                widget: name.into(),
-                scenario,
-                url_prefix: url_prefix.into(),
-            };
-            yew::Renderer::<ServerWidget>::with_root_and_props(element, props).render();
-            Ok(())
+            render::<server_widget::ServerWidget>(element, props)
         }
-        other => Err(JsValue::from_str(&format!(
-            "widget `{other}` has no live version yet"
-        ))),
+        "compare" => render::<compare::Compare>(element, props),
+        "context-switch" => render::<context_switch::ContextSwitch>(element, props),
+        "memory" => render::<memory::Memory>(element, props),
+        other => return Err(JsValue::from_str(&format!("no widget is called `{other}`"))),
     }
+    Ok(())
+}
+
+/// What every widget is given: its placeholder (which gets `data-live` once running),
+/// its name, the block's scenario (which Reset returns to) and its keys' prefix in the
+/// URL (`w2.` on an article, empty on an embed page).
+#[derive(yew::Properties, PartialEq, Clone)]
+pub struct WidgetProps {
+    pub host: Element,
+    pub widget: yew::AttrValue,
+    pub scenario: sim::Scenario,
+    pub url_prefix: yew::AttrValue,
+}
+
+/// The live widget takes the static figure's place.
+fn render<C: yew::BaseComponent<Properties = WidgetProps>>(element: Element, props: WidgetProps) {
+    element.set_inner_html("");
+    yew::Renderer::<C>::with_root_and_props(element, props).render();
 }
 
 /// The widget's position among the page's widgets, from 1: its name in the URL.

@@ -100,7 +100,7 @@ pub fn set(scenario: &mut Scenario, key: &str, value: f64) -> Option<String> {
         "blocking_share" => scenario.blocking_share = clamped,
         _ => {}
     }
-    ((clamped - value).abs() > 1e-9 * value.abs().max(1.0)).then(|| {
+    (!value.is_finite() || (clamped - value).abs() > 1e-9 * value.abs().max(1.0)).then(|| {
         format!(
             "{} set to {}: the widget allows {} to {}",
             param.label,

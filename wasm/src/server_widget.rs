@@ -7,25 +7,15 @@ use std::collections::HashMap;
 
 use gloo::render::{request_animation_frame, AnimationFrame};
 use sim::{Scenario, ServerKind};
-use web_sys::{Element, HtmlCanvasElement, HtmlSelectElement};
+use web_sys::{HtmlCanvasElement, HtmlSelectElement};
 use yew::prelude::*;
+
+use crate::WidgetProps;
 
 use crate::controls::{Slider, Transport};
 use crate::frame_times::FrameTimes;
 use crate::live::LiveSim;
 use crate::{canvas, code_panes, params, presets, url_state};
-
-#[derive(Properties, PartialEq)]
-pub struct ServerWidgetProps {
-    /// The placeholder; it gets `data-live` once running.
-    pub host: Element,
-    /// `sync-server`, `async-server` or `greenlet`.
-    pub widget: AttrValue,
-    /// The block's scenario, which Reset returns to.
-    pub scenario: Scenario,
-    /// This widget's keys in the URL: `w2.` on an article, empty on an embed page.
-    pub url_prefix: AttrValue,
-}
 
 pub enum Msg {
     Frame(f64),
@@ -62,7 +52,7 @@ const SUMMARY_EVERY_MS: f64 = 2000.0;
 
 impl Component for ServerWidget {
     type Message = Msg;
-    type Properties = ServerWidgetProps;
+    type Properties = WidgetProps;
 
     fn create(ctx: &Context<Self>) -> Self {
         let props = ctx.props();
@@ -370,6 +360,8 @@ impl ServerWidget {
                     label: "throughput",
                     points: &throughput,
                 }],
+                x_log: false,
+                marker: None,
             };
             canvas::draw_with(&canvas, |area, palette, scale| {
                 chart::draw_line_chart(area, &chart, palette, scale)
@@ -399,6 +391,8 @@ impl ServerWidget {
                         points: &p99,
                     },
                 ],
+                x_log: false,
+                marker: None,
             };
             canvas::draw_with(&canvas, |area, palette, scale| {
                 chart::draw_line_chart(area, &chart, palette, scale)
