@@ -73,7 +73,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-PRIORITY = -10  # nice value of the servers and of wrk, when allowed (root)
+PRIORITY = -20  # nice value of the servers and of wrk, when allowed (root): the highest
 
 
 def prepare_child() -> None:
