@@ -45,7 +45,12 @@ pub fn explainer_in(dir: &Path, args: &[&str]) -> Output {
 }
 
 pub fn build(content: &Path, out: &Path, base_url: &str) -> Output {
-    explainer(&[
+    build_with(content, out, base_url, &[])
+}
+
+/// `build` with more options, such as `["--site-url", "https://example.org/"]`.
+pub fn build_with(content: &Path, out: &Path, base_url: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
         "build",
         "--content",
         content.to_str().unwrap(),
@@ -53,7 +58,9 @@ pub fn build(content: &Path, out: &Path, base_url: &str) -> Output {
         out.to_str().unwrap(),
         "--base-url",
         base_url,
-    ])
+    ];
+    args.extend_from_slice(extra);
+    explainer(&args)
 }
 
 pub fn text(output: &Output) -> String {
