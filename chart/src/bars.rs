@@ -61,7 +61,7 @@ pub fn draw_bar_chart<DB: DrawingBackend>(
             (px(4.0), y + row_h / 3),
             font.clone(),
         ))?;
-        let end = label_w + (span(*value) * f64::from(bar_room) * 0.8) as i32;
+        let end = label_w + (span(*value) * f64::from(bar_room) * 0.62) as i32;
         area.draw(&Rectangle::new(
             [
                 (label_w, y + row_h / 5),

@@ -15,12 +15,15 @@
 //! time figures, tests), and [`Simulation`] to advance in steps and draw the live
 //! entities (widgets).
 
+mod batch;
 pub mod defaults;
 mod engine;
 mod report;
 mod scenario;
+pub mod sweep;
 mod view;
 
+pub use batch::Batch;
 pub use engine::Simulation;
 pub use report::{LatencySummary, QueueWait, Report, WindowMetrics};
 pub use scenario::{Scenario, ScenarioError, ServerKind, Service, Workload};

@@ -11,8 +11,8 @@ use crate::WidgetProps;
 
 use crate::controls::{Slider, Transport};
 use crate::live::LiveSim;
-use crate::sweep::Sweep;
 use crate::{canvas, environment, params, url_state};
+use sim::sweep::Sweep;
 
 pub enum Msg {
     Frame(f64),
@@ -339,7 +339,7 @@ impl Compare {
             );
         }
         let Some(sweep) = &self.sweep else { return };
-        let pick = |f: fn(&crate::sweep::SweepPoint) -> Option<(f64, f64)>,
+        let pick = |f: fn(&sim::sweep::SweepPoint) -> Option<(f64, f64)>,
                     second: bool|
          -> Vec<(f64, f64)> {
             sweep

@@ -10,9 +10,9 @@ use crate::WidgetProps;
 
 use gloo::render::{request_animation_frame, AnimationFrame};
 
-use crate::batch::Batch;
 use crate::controls::Slider;
 use crate::{canvas, environment, params, url_state};
+use sim::Batch;
 
 pub enum Msg {
     Frame,

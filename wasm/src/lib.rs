@@ -6,7 +6,6 @@
 //! A panic would abort the whole module and stop every widget on the page, so input
 //! from the page is checked and clamped, never unwrapped.
 
-mod batch;
 mod canvas;
 mod code_panes;
 mod compare;
@@ -19,7 +18,6 @@ mod memory;
 mod params;
 mod presets;
 mod server_widget;
-mod sweep;
 mod url_state;
 
 use wasm_bindgen::prelude::*;
@@ -41,6 +39,13 @@ pub fn mount(element: Element) -> Result<(), JsValue> {
     } else {
         format!("w{}.", page_index(&element))
     };
+    // Tests and tools read this to know the widget honours the reader's setting.
+    let motion = if environment::reduced_motion() {
+        "reduced"
+    } else {
+        "full"
+    };
+    let _ = element.set_attribute("data-motion", motion);
     let props = WidgetProps {
         host: element.clone(),
         widget: name.clone().into(),

@@ -2,9 +2,8 @@
 //! a sync pool and on one event loop, each point run to completion in slices (a
 //! [`Batch`]), so the page stays responsive while it computes.
 
-use sim::{Scenario, ServerKind};
-
 use crate::batch::Batch;
+use crate::{Scenario, ServerKind};
 
 /// One concurrency level's results: (throughput, p99 latency) for sync and async.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,7 +1,7 @@
 //! Many scenarios run to completion in slices: each call runs at most a budget of
 //! events, so a widget can spread a sweep over frames and never hold up the page.
 
-use sim::{Report, Scenario, Simulation};
+use crate::{Report, Scenario, Simulation};
 
 pub struct Batch {
     scenarios: Vec<Scenario>,
@@ -77,7 +77,7 @@ mod tests {
             assert!(batch.run(777) <= 777);
         }
         for (scenario, report) in scenarios.iter().zip(&batch.reports) {
-            assert_eq!(report.as_ref().unwrap(), &sim::run(scenario));
+            assert_eq!(report.as_ref().unwrap(), &crate::run(scenario));
         }
     }
 }
