@@ -81,6 +81,19 @@ fn render<C: yew::BaseComponent<Properties = WidgetProps>>(element: Element, pro
     yew::Renderer::<C>::with_root_and_props(element, props).render();
 }
 
+/// Runs a whole scenario (the JSON of a placeholder's `data-params`) and returns the
+/// report as JSON: the same function as `simulate --json`, here so tests can hold the
+/// wasm build to the native one and time the simulation in the browser.
+#[wasm_bindgen]
+pub fn simulate(params: &str) -> Result<String, JsValue> {
+    let scenario: sim::Scenario =
+        serde_json::from_str(params).map_err(|err| JsValue::from_str(&err.to_string()))?;
+    scenario
+        .validate()
+        .map_err(|err| JsValue::from_str(&err.to_string()))?;
+    serde_json::to_string(&sim::run(&scenario)).map_err(|err| JsValue::from_str(&err.to_string()))
+}
+
 /// The widget's position among the page's widgets, from 1: its name in the URL.
 fn page_index(element: &Element) -> usize {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {

@@ -7,7 +7,7 @@
 //! article's side-by-side charts differ only by the server.
 
 use rand::Rng;
-use rand_distr::{Distribution, Exp1, LogNormal};
+use rand_distr::{Distribution, Exp1, StandardNormal};
 use rand_pcg::Pcg64Mcg;
 
 use crate::{Scenario, Service};
@@ -43,7 +43,11 @@ pub(crate) enum Times {
     Zero,
     Exponential(f64),
     Constant(f64),
-    Lognormal(LogNormal<f64>),
+    /// exp(mu + sigma * z) for a standard normal z.
+    Lognormal {
+        mu: f64,
+        sigma: f64,
+    },
 }
 
 impl Times {
@@ -55,8 +59,15 @@ impl Times {
             Service::Exponential => Times::Exponential(mean),
             Service::Constant => Times::Constant(mean),
             // Validation keeps mean > 0 and 0 < cv <= 10, where this cannot fail.
+            // The pure-Rust `libm` rather than the platform's: glibc's `exp` and `log`
+            // and wasm's differ in the last bit now and then, which would break the
+            // same-seed-same-result promise between the CLI and the browser.
             Service::Lognormal => {
-                LogNormal::from_mean_cv(mean, cv).map_or(Times::Exponential(mean), Times::Lognormal)
+                let sigma2 = libm::log(1.0 + cv * cv);
+                Times::Lognormal {
+                    mu: libm::log(mean) - sigma2 / 2.0,
+                    sigma: sigma2.sqrt(),
+                }
             }
         }
     }
@@ -67,7 +78,10 @@ impl Times {
             Times::Zero => 0.0,
             Times::Exponential(mean) => exponential(rng, *mean),
             Times::Constant(mean) => *mean,
-            Times::Lognormal(d) => d.sample(rng),
+            Times::Lognormal { mu, sigma } => {
+                let z: f64 = StandardNormal.sample(rng);
+                libm::exp(mu + sigma * z)
+            }
         }
     }
 }
