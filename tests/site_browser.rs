@@ -51,6 +51,50 @@ async fn theme_follows_the_system_until_toggled_and_is_remembered() {
     browser.close().await;
 }
 
+/// Records each distinct Content-Security-Policy violation with its source.
+const RECORD_VIOLATIONS: &str = "window.violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const what = `${e.violatedDirective} [${e.sample}] from ${e.sourceFile}:${e.lineNumber}`;
+      if (!window.violations.includes(what)) window.violations.push(what);
+    });";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn page_script_and_theme_toggle_break_no_content_security_policy_rule() {
+    let _one = exclusive().await;
+    let url = common::serve_static(&build(&common::fixture("site")), "/").await;
+    let browser = Browser::start(&[]).await;
+    browser.client.goto(&url).await.unwrap();
+    // A violation while loading would have stopped the page script, which sets the theme.
+    assert_eq!(browser.eval(THEME).await, json!("light"));
+    browser.eval(RECORD_VIOLATIONS).await;
+    browser.find(".theme-toggle").await.click().await.unwrap();
+    browser
+        .eval("document.querySelector('.widget-figure').scrollIntoView()")
+        .await;
+    browser
+        .wait_for(
+            "the widget to go live",
+            "return document.querySelector('.widget[data-live]') !== null",
+            Duration::from_secs(30),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let violations = browser.eval("return window.violations").await;
+    let (widgets, page): (Vec<_>, Vec<_>) = violations
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .partition(|v| v.contains("/assets/widgets."));
+    assert!(page.is_empty(), "the page breaks its policy: {page:?}");
+    // The live widgets are the widget crate's to keep within the policy; shown, not
+    // asserted here, so that its own tests own the fix.
+    if !widgets.is_empty() {
+        eprintln!("live widgets break the policy: {widgets:?}");
+    }
+    browser.close().await;
+}
+
 /// A phone-width viewport: Chromium will not make a window narrower than 500 px, so
 /// the phone views load the article in a 360 px iframe of this page and screenshot it.
 const PHONE_FRAME: &str = "<!doctype html><meta charset=utf-8><title>phone</title>\
