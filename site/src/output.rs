@@ -2,6 +2,7 @@
 //! then swapped in, so a build that fails half-way leaves the previous site untouched.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::assets::OutputFile;
 use crate::BuildError;
@@ -15,16 +16,21 @@ pub fn write_and_swap(out: &Path, files: &[OutputFile], compress: bool) -> Resul
             std::fs::remove_dir_all(dir).map_err(io(dir))?;
         }
     }
-    // Compression is most of a build's time: files are written on every core.
+    // Compression is most of a build's time: files are written on every core, each
+    // core taking the next file from a queue, largest first, so that one big page
+    // does not leave the other cores idle at the end.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = files.len().div_ceil(threads).max(1);
+    let mut order: Vec<&OutputFile> = files.iter().collect();
+    order.sort_by_key(|f| std::cmp::Reverse(f.bytes.len()));
+    let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
                 scope.spawn(|| {
-                    part.iter()
-                        .try_for_each(|f| write_file(&staging, f, compress))
+                    while let Some(file) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        write_file(&staging, file, compress)?;
+                    }
+                    Ok(())
                 })
             })
             .collect();
