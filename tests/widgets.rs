@@ -399,3 +399,41 @@ async fn frame_time_with_ten_thousand_clients() {
     );
     browser.close().await;
 }
+
+/// At 360 px wide every widget fits its column: nothing sticks out sideways.
+#[tokio::test(flavor = "multi_thread")]
+async fn widgets_fit_a_360_px_phone() {
+    let _one = exclusive().await;
+    let browser = Browser::start_phone().await;
+    open_fixture(&browser, "").await;
+    for case in CASES {
+        let i = case.index;
+        browser
+            .eval(&widget_js(i, "W.scrollIntoView({block: 'center'});"))
+            .await;
+        browser
+            .wait_for(
+                &format!("{} to go live", case.name),
+                &widget_js(i, "return W.hasAttribute('data-live') && inked() > 100"),
+                WAIT,
+            )
+            .await;
+        let overflow = browser
+            .eval(&widget_js(
+                i,
+                "return [W.scrollWidth, W.clientWidth, document.documentElement.clientWidth]",
+            ))
+            .await;
+        let [scroll, client, page] = [0, 1, 2].map(|k| overflow[k].as_f64().unwrap());
+        assert_eq!(page, 360.0, "not a 360 px viewport");
+        assert!(
+            scroll <= client + 1.0 && client <= page,
+            "{}: {overflow}",
+            case.name
+        );
+        if case.index == 0 {
+            common::browser::save_screenshot(&browser, "widget-360").await;
+        }
+    }
+    browser.close().await;
+}

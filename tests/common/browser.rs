@@ -65,7 +65,21 @@ pub async fn exclusive() -> tokio::sync::MutexGuard<'static, ()> {
 }
 
 impl Browser {
+    /// A phone: Chromium's mobile emulation at 360 x 800 CSS pixels, pixel ratio 2 (a
+    /// headless window cannot be made that narrow).
+    pub async fn start_phone() -> Browser {
+        Browser::start_with(
+            &[],
+            Some(json!({ "deviceMetrics": { "width": 360, "height": 800, "pixelRatio": 2.0 } })),
+        )
+        .await
+    }
+
     pub async fn start(extra_args: &[&str]) -> Browser {
+        Browser::start_with(extra_args, None).await
+    }
+
+    async fn start_with(extra_args: &[&str], mobile: Option<Value>) -> Browser {
         ensure_installed();
         let port = super::free_port();
         // Its own process group, so the browser it starts can be stopped with it.
@@ -91,10 +105,11 @@ impl Browser {
         ];
         args.extend(extra_args.iter().map(|a| a.to_string()));
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": CHROMIUM, "args": args }),
-        );
+        let mut options = json!({ "binary": CHROMIUM, "args": args });
+        if let Some(mobile) = mobile {
+            options["mobileEmulation"] = mobile;
+        }
+        caps.insert("goog:chromeOptions".into(), options);
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
