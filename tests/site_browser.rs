@@ -42,6 +42,34 @@ async fn theme_follows_the_system_until_toggled_and_is_remembered() {
         json!("dark"),
         "choice not remembered"
     );
+
+    // The copy-embed button copies an iframe of the embed page, or shows its code
+    // where the clipboard is not allowed.
+    browser.find(".copy-embed").await.click().await.unwrap();
+    let status = browser
+        .wait_for(
+            "the copy status",
+            "return document.querySelector('.copy-status').textContent",
+            Duration::from_secs(5),
+        )
+        .await;
+    let status = status.as_str().unwrap();
+    assert!(
+        status == "Copied." || status.contains("/embed/compare.html?clients=20&io_ms=50\""),
+        "{status}"
+    );
+
+    // The contents mark the section being read.
+    browser
+        .eval("document.getElementById('validation').scrollIntoView()")
+        .await;
+    browser
+        .wait_for(
+            "the contents to follow",
+            "return document.querySelector('.toc a[aria-current]')?.hash === '#validation'",
+            Duration::from_secs(5),
+        )
+        .await;
     browser.close().await;
 
     // A dark system setting with no choice made gives the dark theme.

@@ -2,7 +2,8 @@
 // before the first paint and the page never flashes the wrong colours. Sets
 // data-theme="dark"|"light" on <html> (the widgets read it to pick their chart
 // palette), follows the system setting until the reader chooses with the toggle, and
-// remembers that choice. Also wires the "copy embed code" buttons.
+// remembers that choice. Also wires the "copy embed code" buttons and marks the
+// section being read in the table of contents.
 (() => {
   const root = document.documentElement;
   const KEY = "theme";
@@ -48,7 +49,36 @@
     }
   }
 
+  // The contents link of the last heading that scrolled past the top of the window.
+  function followSections() {
+    const links = new Map();
+    for (const link of document.querySelectorAll(".toc a[href^='#']")) {
+      links.set(decodeURIComponent(link.hash.slice(1)), link);
+    }
+    const headings = [...document.querySelectorAll(".content h2[id], .content h3[id]")]
+      .filter((h) => links.has(h.id));
+    if (!headings.length || !("IntersectionObserver" in window)) return;
+    let current = null;
+    const update = () => {
+      let last = headings[0];
+      for (const h of headings) {
+        if (h.getBoundingClientRect().top > 80) break;
+        last = h;
+      }
+      const link = links.get(last.id);
+      if (link === current) return;
+      current?.removeAttribute("aria-current");
+      link.setAttribute("aria-current", "location");
+      current = link;
+    };
+    // Headings crossing the top band of the window are the only moments it can change.
+    const observer = new IntersectionObserver(update, { rootMargin: "0px 0px -70% 0px" });
+    headings.forEach((h) => observer.observe(h));
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    followSections();
     apply();
     document.querySelector(".theme-toggle")?.addEventListener("click", toggleTheme);
     for (const button of document.querySelectorAll(".copy-embed")) {
