@@ -114,6 +114,7 @@ def run_wrk(wrk: str, running: Running, path: str, connections: int, duration_s:
         "rss_mb": round(sampler.rss_mb, 1),
         "pss_mb": round(sampler.pss_mb, 1),
         "server_cores": round(server_cores, 2),
+        "server_cpu_ms_per_request": round(1000 * server_ticks / TICKS / max(1, w["requests"]), 4),
         "wrk_cores": round(wrk_cores, 2),
         "other_cores": round(other, 2),
         "duration_s": round(seconds, 2),

@@ -14,6 +14,7 @@ beside this file). Everything binds 127.0.0.1 and every step has a time limit.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import signal
 import statistics
@@ -31,6 +32,7 @@ import simulate
 from env import log
 
 ROOT = env.HERE.parent.parent
+LOCK = Path("/tmp/explainer-real-bench.lock")  # machine-wide: one measuring run at a time
 IO_MS = 50.0  # the I/O-bound handler's wait, a typical database round trip
 CPU_MS = 10.0  # the CPU-bound handler's loop
 
@@ -41,6 +43,8 @@ class Plan:
     io_levels: list[int]
     cpu_levels: list[int]
     duration_s: float
+    lock_wait_s: float  # how long to wait for another run of the harness to finish
+    patience_s: float  # total time for measuring again points that others starved of CPU
     calibration_s: float = 3.0
 
 
@@ -49,6 +53,8 @@ FULL = Plan(
     io_levels=[1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
     cpu_levels=[1, 2, 4, 8, 32, 128, 512],
     duration_s=4,
+    lock_wait_s=900,
+    patience_s=240,
 )
 # The test's subset: points where the claims are clear (sync past its plateau, with a
 # queue that absorbs a late wake-up on a busy machine; async far from CPU saturation;
@@ -58,6 +64,8 @@ SUBSET = Plan(
     io_levels=[8, 16, 64],
     cpu_levels=[8],
     duration_s=3,
+    lock_wait_s=30,
+    patience_s=30,
 )
 
 
@@ -68,36 +76,61 @@ class Bench:
     wrk: str
     app_env: dict[str, str]
     log_dir: Path
+    patience_left: float
 
     def measure(self, server: servers.Server, workers: int, path: str, clients: int,
-                duration_s: float) -> dict:
-        """One point, on a fresh server so that no point inherits another's backlog."""
-        with servers.serving(server, self.bin_dir, workers, self.app_env, self.log_dir) as running:
-            return load.run_wrk(self.wrk, running, path, clients, duration_s)
+                duration_s: float, demand_cores: float = 0.0) -> dict:
+        """One point, on a fresh server so that no point inherits another's backlog.
+
+        A point that needs `demand_cores` of CPU and got clearly less while other
+        processes ran is measured again, while patience lasts, keeping the run that
+        other processes disturbed least. The choice looks only at CPU shares, never at
+        the throughput, so it cannot favour the simulation."""
+        best = None
+        for attempt in range(3):
+            if attempt:
+                if self.patience_left < duration_s + 5:
+                    break
+                log(f"  the server got {best['server_cores']} of {demand_cores:g} cores while "
+                    f"others used {best['other_cores']}; measuring again")
+                time.sleep(2)  # let a neighbour's burst pass
+                self.patience_left -= duration_s + 5
+            with servers.serving(server, self.bin_dir, workers, self.app_env, self.log_dir) as running:
+                result = load.run_wrk(self.wrk, running, path, clients, duration_s)
+            result["attempts"] = attempt + 1
+            if best is None or result["other_cores"] < best["other_cores"]:
+                best = {**result, "attempts": attempt + 1}
+            starved = best["server_cores"] < demand_cores - 0.15 and best["other_cores"] > 0.2
+            if not starved:
+                break
+        return best
 
     def calibrate(self, server: servers.Server) -> dict:
-        """The server's own time per request, with one worker kept saturated: 64 clients
-        on a handler that costs the server nothing but its overhead. Sync kinds answer
-        at once (`/noop`); event loops wait 1 ms (`/io/1`), so that the cost of their
-        timers and task switches is counted, while the waits overlap."""
+        """The server's own CPU time per request: one worker kept busy by 64 clients on
+        a handler that costs nothing but the server's overhead. Sync kinds answer at once
+        (`/noop`); event loops wait 1 ms (`/io/1`), so that their timers and task
+        switches are counted while the waits overlap. CPU time from /proc rather than
+        1 / throughput: on a shared machine the server also waits for a core, and that
+        wait is not a cost of the request (and an event loop is not saturated here: its
+        timers wake it in whole milliseconds)."""
         path = "/noop" if server.serial else "/io/1"
         point = self.measure(server, 1, path, 64, self.plan.calibration_s)
-        overhead_ms = 1000 / point["throughput_rps"]
-        log(f"calibrated {server.id}: {point['throughput_rps']:.0f} req/s on {path} "
-            f"-> {overhead_ms:.3f} ms per request (other processes {point['other_cores']} cores)")
+        overhead_ms = point["server_cpu_ms_per_request"]
+        log(f"calibrated {server.id}: {overhead_ms:.3f} ms of CPU per request on {path} "
+            f"({point['throughput_rps']:.0f} req/s, other processes {point['other_cores']} cores)")
         return {"path": path, "workers": 1, "clients": 64, "overhead_ms": round(overhead_ms, 4),
                 "measured": point}
 
     def calibrate_loop(self, sync: dict) -> dict:
-        """What the CPU-bound handler really costs when served. Timed alone in a quiet
-        interpreter the loop runs faster than inside a server while wrk and the
-        neighbours' builds share the machine (caches, memory bandwidth, the host), so it
-        is measured once as served: one gunicorn sync worker kept busy by 4 clients,
-        less that server's calibrated overhead. The same cost holds for every server."""
+        """What the CPU-bound handler really costs when served. Timed alone the loop
+        runs faster than inside a server while wrk and the neighbours share the machine
+        (caches, memory bandwidth, the host), so it is also measured once as served: one
+        gunicorn sync worker kept busy by 4 clients, its CPU time per request less that
+        server's overhead. The same cost is used for every server."""
         path = f"/cpu/{CPU_MS:g}"
         point = self.measure(servers.BY_ID["gunicorn-sync"], 1, path, 4, self.plan.calibration_s)
-        loop_ms = 1000 / point["throughput_rps"] - sync["overhead_ms"]
-        log(f"calibrated the loop: {path} costs {loop_ms:.2f} ms as served")
+        loop_ms = point["server_cpu_ms_per_request"] - sync["overhead_ms"]
+        log(f"calibrated the loop: {path} costs {loop_ms:.2f} ms of CPU as served")
         return {"server": "gunicorn-sync", "path": path, "workers": 1, "clients": 4,
                 "loop_ms": round(loop_ms, 4), "measured": point}
 
@@ -123,6 +156,7 @@ def main() -> int:
 
     # At the servers' priority: timed at nice 0 among builds, the loop would be sized
     # for a slow moment and then run faster when served.
+    alone = take_the_machine(plan.lock_wait_s)
     calib = json.loads(subprocess.run([str(python), str(env.HERE / "apps.py")], capture_output=True,
                                       text=True, check=True, timeout=120, start_new_session=True,
                                       preexec_fn=servers.prepare_child).stdout)
@@ -133,7 +167,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="real-logs-") as log_dir:
         bench = Bench(plan, python.parent, wrk, {"BENCH_LOOPS_PER_MS": str(calib["loops_per_ms"])},
-                      Path(log_dir))
+                      Path(log_dir), plan.patience_s)
         described, series = [], []
         sync_calibration = bench.calibrate(servers.BY_ID["gunicorn-sync"])
         loop = bench.calibrate_loop(sync_calibration)
@@ -155,7 +189,8 @@ def main() -> int:
                 scenario = simulate.base_scenario(server, cores, cpu_ms, io_ms)
                 points = []
                 for clients in levels:
-                    measured = bench.measure(server, server.workers, path, clients, plan.duration_s)
+                    measured = bench.measure(server, server.workers, path, clients, plan.duration_s,
+                                             demand_cores(server, workload, clients, cores))
                     simulated = simulate.simulate(explainer, scenario, clients)
                     ratio = simulated["throughput_rps"] / measured["throughput_rps"]
                     log(f"{sid:17} {workload:3} c={clients:<4} measured {measured['throughput_rps']:9.1f}"
@@ -179,6 +214,7 @@ def main() -> int:
             "fresh_server_per_point": True,
             "loops_per_ms": calib["loops_per_ms"], "sleep_slack_ms": round(slack_ms, 4),
             "loop_calibration": loop,
+            "alone": alone,
             "priority": f"servers and wrk in their own scheduler autogroups at nice {servers.PRIORITY}",
         },
         "skipped": skipped,
@@ -194,6 +230,34 @@ def main() -> int:
     log(f"wrote {out}: {summary['within_25pct']} of {summary['points']} points within 25%, "
         f"median error {summary['median_abs_error']:.1%}")
     return 0
+
+
+def demand_cores(server: servers.Server, workload: str, clients: int, cores: int) -> float:
+    """Cores a point needs: CPU-bound work keeps busy one core per request in progress,
+    at most one per process (the GIL, the event loop) and at most all of them. The I/O
+    points need little CPU and are never measured again."""
+    if workload != "cpu":
+        return 0.0
+    processes = server.workers if server.sim_server == "processes" else 1
+    return float(min(clients, processes, cores))
+
+
+def take_the_machine(wait_s: float) -> bool:
+    """Waits, bounded, until no other run of this harness is measuring (a test run and
+    a full run would load the same cores); the lock is held until the process exits.
+    Returns False when it had to go ahead while another run still held it."""
+    lock = open(LOCK, "w")
+    globals()["_lock"] = lock  # keep the file, and so the lock, for the process's life
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                log(f"another run still holds {LOCK} after {wait_s:g} s; measuring anyway")
+                return False
+            time.sleep(0.5)
 
 
 def agreement(series: list[dict]) -> dict:
