@@ -90,6 +90,8 @@ pub struct PageParts<'a> {
     pub heading: String,
     pub toc: String,
     pub nav: String,
+    /// Links to every page, the current one marked.
+    pub pages: String,
     pub content: &'a str,
 }
 
@@ -126,6 +128,7 @@ pub fn render_page(
             },
             toc: table_of_contents(rendered),
             nav: navigation(&config.base_url, pages, index),
+            pages: page_list(&config.base_url, pages, Some(index)),
             content: &rendered.html,
         },
     )
@@ -159,6 +162,7 @@ pub fn not_found(config: &Config, names: &AssetNames, pages: &[Page]) -> String 
             heading: String::new(),
             toc: String::new(),
             nav: String::new(),
+            pages: page_list(base, pages, None),
             content: &content,
         },
     )
@@ -201,6 +205,7 @@ fn fill_shell(config: &Config, names: &AssetNames, site_title: &str, parts: &Pag
     values.insert("heading", parts.heading.clone());
     values.insert("toc", parts.toc.clone());
     values.insert("nav", parts.nav.clone());
+    values.insert("pages", parts.pages.clone());
     values.insert("content", parts.content.to_string());
     config.shell.fill(&values)
 }
@@ -226,6 +231,28 @@ fn table_of_contents(rendered: &Rendered) -> String {
         "<nav class=\"toc\" aria-label=\"Contents\"><h2 class=\"toc-title\">Contents</h2><ul>{}</ul></nav>",
         entries.concat()
     )
+}
+
+/// Every page, for the footer: the way to the model, glossary and references from
+/// anywhere without scrolling back through the pager.
+fn page_list(base: &str, pages: &[Page], current: Option<usize>) -> String {
+    let items: String = pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let marker = if Some(i) == current {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            format!(
+                "<li><a href=\"{base}{}\"{marker}>{}</a></li>",
+                page.output(),
+                text(&page.front.title)
+            )
+        })
+        .collect();
+    format!("<nav class=\"site-pages\" aria-label=\"All pages\"><ul>{items}</ul></nav>")
 }
 
 fn navigation(base: &str, pages: &[Page], index: usize) -> String {

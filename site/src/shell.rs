@@ -27,6 +27,7 @@ pub const SLOTS: &[&str] = &[
     "heading",
     "toc",
     "nav",
+    "pages",
     "content",
     "canonical",
     "meta",
