@@ -84,7 +84,11 @@ const RECORD_VIOLATIONS: &str = "window.violations = [];
     document.addEventListener('securitypolicyviolation', (e) => {
       const what = `${e.violatedDirective} [${e.sample}] from ${e.sourceFile}:${e.lineNumber}`;
       if (!window.violations.includes(what)) window.violations.push(what);
-    });";
+    });
+    window.shift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.shift += e.value;
+    }).observe({ type: 'layout-shift' });";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn page_script_and_theme_toggle_break_no_content_security_policy_rule() {
@@ -119,6 +123,11 @@ async fn page_script_and_theme_toggle_break_no_content_security_policy_rule() {
     // asserted here, so that its own tests own the fix.
     if !widgets.is_empty() {
         eprintln!("live widgets break the policy: {widgets:?}");
+    }
+    // Likewise the layout shift of mounting the live widget (DESIGN.md: none).
+    let shift = browser.eval("return window.shift").await;
+    if shift.as_f64() != Some(0.0) {
+        eprintln!("mounting the live widget shifted the layout by {shift}");
     }
     browser.close().await;
 }
