@@ -5,10 +5,11 @@
     python3 bench/real/run.py --subset   # the test's subset -> target/real-subset.json
 
 Steps: install what is missing (a venv with the pinned servers, Debian's wrk); calibrate
-the CPU loop (sized alone, costed as served) and each server's overhead per request; for every server, workload and
-concurrency start a fresh server, load it with wrk for a fixed time and kill it; run the
-same scenario through `explainer simulate`; write one JSON file (format in README.md
-beside this file). Everything binds 127.0.0.1 and every step has a time limit.
+the CPU loop (sized alone, costed as served) and each server's CPU overhead per request;
+for every server, workload and concurrency start a fresh server, load it with wrk for a
+fixed time and kill it; run the same scenario through `explainer simulate`; write one
+JSON file (format in README.md beside this file). Everything binds 127.0.0.1 and every
+step has a time limit.
 """
 
 from __future__ import annotations
@@ -154,9 +155,9 @@ def main() -> int:
             skipped.append({"server": "meinheld", "reason": reason})
             plan.servers.remove("meinheld")
 
+    alone = take_the_machine(plan.lock_wait_s)
     # At the servers' priority: timed at nice 0 among builds, the loop would be sized
     # for a slow moment and then run faster when served.
-    alone = take_the_machine(plan.lock_wait_s)
     calib = json.loads(subprocess.run([str(python), str(env.HERE / "apps.py")], capture_output=True,
                                       text=True, check=True, timeout=120, start_new_session=True,
                                       preexec_fn=servers.prepare_child).stdout)
