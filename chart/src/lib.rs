@@ -156,9 +156,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         let color = palette.series[index % palette.series.len()];
         let style = color.stroke_width(px(2.0).max(1));
         let points = series.points.iter().map(|&(x, y)| (to_x(x), y));
-        ctx.draw_series(LineSeries::new(points, style))?
-            .label(series.label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], style));
+        ctx.draw_series(LineSeries::new(points, style))?;
     }
     if let Some((x, label)) = chart.marker {
         let top = chart.y_max();
@@ -171,14 +169,38 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         )))?;
     }
     if chart.series.len() > 1 {
-        ctx.configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(palette.background.mix(0.85))
-            .border_style(palette.grid)
-            .label_font(label_font)
-            .draw()?;
+        draw_legend(&ctx.plotting_area().strip_coord_spec(), chart, palette, scale)?;
     }
     area.present()
+}
+
+/// The key of a chart with several lines, top left in the plot. Drawn here rather than
+/// by plotters, whose legend measures its text through the page on wasm (a styled
+/// element per label, which the site's Content-Security-Policy refuses).
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &LineChart<'_>,
+    palette: &Palette,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |v: f64| (v * scale).round() as i32;
+    let font = ("sans-serif", px(12.0) as u32).into_font().color(&palette.text);
+    let longest = chart.series.iter().map(|s| s.label.chars().count()).max().unwrap_or(0);
+    let (width, line) = (px(30.0 + 7.0 * longest as f64), px(16.0));
+    let height = line * chart.series.len() as i32 + px(6.0);
+    let corner = (px(6.0), px(4.0));
+    area.draw(&Rectangle::new(
+        [corner, (corner.0 + width, corner.1 + height)],
+        palette.background.mix(0.85).filled(),
+    ))?;
+    for (index, series) in chart.series.iter().enumerate() {
+        let color = palette.series[index % palette.series.len()];
+        let y = corner.1 + px(11.0) + line * index as i32;
+        let style = color.stroke_width(px(2.0).max(1) as u32);
+        area.draw(&PathElement::new(vec![(corner.0 + px(4.0), y), (corner.0 + px(20.0), y)], style))?;
+        area.draw(&Text::new(series.label, (corner.0 + px(26.0), y - px(6.0)), font.clone()))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
