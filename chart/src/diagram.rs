@@ -427,20 +427,12 @@ pub fn draw_diagram<DB: DrawingBackend>(
     let radius = px(DOT / 2.0).max(1);
     for dot in &layout.dots {
         let (x, y) = position(dot);
-        area.draw(&Circle::new(
-            (px(x), px(y)),
-            radius,
-            dot.state.color(palette).filled(),
-        ))?;
+        draw_marker(area, (px(x), px(y)), radius, dot.state, palette, scale)?;
     }
     // The legend, along the top.
     let mut x = 0.0;
     for state in DotState::ALL {
-        area.draw(&Circle::new(
-            (px(x + 5.0), px(8.0)),
-            radius,
-            state.color(palette).filled(),
-        ))?;
+        draw_marker(area, (px(x + 5.0), px(8.0)), radius, state, palette, scale)?;
         area.draw(&Text::new(
             state.label(),
             (px(x + 13.0), px(2.0)),
@@ -452,6 +444,41 @@ pub fn draw_diagram<DB: DrawingBackend>(
         }
     }
     area.present()
+}
+
+/// A request's marker: shape as well as colour tell its state, for readers who do not
+/// see the colours apart. Waiting: a square; on the CPU: a disc; waiting on I/O: a ring;
+/// blocking the loop: a diamond.
+fn draw_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x, y): (i32, i32),
+    radius: i32,
+    state: DotState,
+    palette: &Palette,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let color = state.color(palette);
+    let r = radius;
+    match state {
+        DotState::Waiting => area.draw(&Rectangle::new(
+            [(x - r, y - r), (x + r, y + r)],
+            color.filled(),
+        )),
+        DotState::Cpu => area.draw(&Circle::new((x, y), r, color.filled())),
+        DotState::Io => {
+            let width = ((1.6 * scale).round() as u32).max(1);
+            area.draw(&Circle::new((x, y), r, color.stroke_width(width)))
+        }
+        DotState::Blocked => area.draw(&Polygon::new(
+            vec![
+                (x, y - r - 1),
+                (x + r + 1, y),
+                (x, y + r + 1),
+                (x - r - 1, y),
+            ],
+            color.filled(),
+        )),
+    }
 }
 
 #[cfg(test)]

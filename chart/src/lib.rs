@@ -169,7 +169,12 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         )))?;
     }
     if chart.series.len() > 1 {
-        draw_legend(&ctx.plotting_area().strip_coord_spec(), chart, palette, scale)?;
+        draw_legend(
+            &ctx.plotting_area().strip_coord_spec(),
+            chart,
+            palette,
+            scale,
+        )?;
     }
     area.present()
 }
@@ -184,8 +189,15 @@ fn draw_legend<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |v: f64| (v * scale).round() as i32;
-    let font = ("sans-serif", px(12.0) as u32).into_font().color(&palette.text);
-    let longest = chart.series.iter().map(|s| s.label.chars().count()).max().unwrap_or(0);
+    let font = ("sans-serif", px(12.0) as u32)
+        .into_font()
+        .color(&palette.text);
+    let longest = chart
+        .series
+        .iter()
+        .map(|s| s.label.chars().count())
+        .max()
+        .unwrap_or(0);
     let (width, line) = (px(30.0 + 7.0 * longest as f64), px(16.0));
     let height = line * chart.series.len() as i32 + px(6.0);
     let corner = (px(6.0), px(4.0));
@@ -197,8 +209,15 @@ fn draw_legend<DB: DrawingBackend>(
         let color = palette.series[index % palette.series.len()];
         let y = corner.1 + px(11.0) + line * index as i32;
         let style = color.stroke_width(px(2.0).max(1) as u32);
-        area.draw(&PathElement::new(vec![(corner.0 + px(4.0), y), (corner.0 + px(20.0), y)], style))?;
-        area.draw(&Text::new(series.label, (corner.0 + px(26.0), y - px(6.0)), font.clone()))?;
+        area.draw(&PathElement::new(
+            vec![(corner.0 + px(4.0), y), (corner.0 + px(20.0), y)],
+            style,
+        ))?;
+        area.draw(&Text::new(
+            series.label,
+            (corner.0 + px(26.0), y - px(6.0)),
+            font.clone(),
+        ))?;
     }
     Ok(())
 }
