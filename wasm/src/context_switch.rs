@@ -10,12 +10,15 @@ use crate::WidgetProps;
 
 use gloo::render::{request_animation_frame, AnimationFrame};
 
-use crate::controls::Slider;
+use crate::controls::{Slider, Transport};
 use crate::{canvas, environment, params, url_state};
 use sim::Batch;
 
 pub enum Msg {
     Frame,
+    Toggle,
+    Step,
+    Speed(f64),
     Set(&'static str, f64),
     Reset,
 }
@@ -66,6 +69,9 @@ pub struct ContextSwitch {
     batch: Batch,
     inputs: Vec<Scenario>,
     frame: Option<AnimationFrame>,
+    /// The simulations run while playing, `speed` x 20,000 events a frame at most.
+    playing: bool,
+    speed: f64,
     note: Option<String>,
     costs: NodeRef,
     shares: NodeRef,
@@ -90,6 +96,8 @@ impl Component for ContextSwitch {
             inputs,
             scenario,
             frame: None,
+            playing: true,
+            speed: 1.0,
             note,
             costs: NodeRef::default(),
             shares: NodeRef::default(),
@@ -102,12 +110,31 @@ impl Component for ContextSwitch {
         match msg {
             Msg::Frame => {
                 let started = environment::now_ms();
-                while !self.batch.is_done() && environment::now_ms() - started < 8.0 {
-                    self.batch.run(5_000);
+                let mut budget = (self.speed * 20_000.0) as u64;
+                while budget > 0 && !self.batch.is_done() && environment::now_ms() - started < 8.0 {
+                    budget -= self.batch.run(budget.min(5_000)).min(budget).max(1);
                 }
-                if !self.batch.is_done() {
+                self.frame = None;
+                if self.playing && !self.batch.is_done() {
                     self.schedule(ctx);
                 }
+                true
+            }
+            Msg::Toggle => {
+                self.playing = !self.playing;
+                if self.playing {
+                    self.schedule(ctx);
+                } else {
+                    self.frame = None;
+                }
+                true
+            }
+            Msg::Step => {
+                self.batch.run(1);
+                true
+            }
+            Msg::Speed(speed) => {
+                self.speed = speed.clamp(0.1, 100.0);
                 true
             }
             Msg::Set(key, value) => {
@@ -149,10 +176,12 @@ impl Component for ContextSwitch {
         };
         html! {
             <div class="live-widget">
+                <Transport playing={self.playing} speed={self.speed}
+                    on_toggle={link.callback(|()| Msg::Toggle)} on_step={link.callback(|()| Msg::Step)}
+                    on_reset={link.callback(|()| Msg::Reset)} on_speed={link.callback(Msg::Speed)} />
                 <div class="widget-controls">
                     { slider("cpu_ms") }
                     { slider("io_ms") }
-                    <button type="button" name="reset" onclick={link.callback(|_| Msg::Reset)}>{ "Reset" }</button>
                 </div>
                 if let Some(note) = &self.note { <p class="widget-note" role="status">{ note }</p> }
                 <div class="widget-charts">

@@ -18,6 +18,7 @@ pub struct Sample {
     pub p99: f64,
     pub queue: f64,
     pub cpu: f64,
+    pub memory_mb: f64,
 }
 
 /// Caps the events one frame may simulate, so a frame stays short whatever the load.
@@ -95,6 +96,7 @@ impl LiveSim {
                 p99: w.p99_ms,
                 queue: f64::from(w.queue_len),
                 cpu: w.cpu_utilization,
+                memory_mb: w.memory_mb,
             });
             self.next_sample_s += 1.0 / SAMPLES_PER_S;
         }

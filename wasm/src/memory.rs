@@ -1,19 +1,27 @@
 //! The `memory` widget: what one more concurrent connection costs in memory for each
-//! kind of server (a whole worker process, a thread, an asyncio task, a greenlet), and
-//! how many connections fit in a RAM budget the reader sets.
+//! kind of server (a whole worker process, a thread, an asyncio task, a greenlet), how
+//! many connections fit in a RAM budget the reader sets, and, live, the memory each
+//! kind holds while serving the block's clients.
 
+use gloo::render::{request_animation_frame, AnimationFrame};
 use sim::{defaults, Scenario, ServerKind};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 use crate::WidgetProps;
 
-use crate::controls::Slider;
-use crate::{canvas, url_state};
+use crate::controls::{Slider, Transport};
+use crate::live::LiveSim;
+use crate::{canvas, params, url_state};
 
 pub enum Msg {
+    Frame(f64),
     Budget(f64),
+    Clients(f64),
+    Toggle,
+    Step,
     Reset,
+    Speed(f64),
 }
 
 const BUDGET_MB: (f64, f64) = (64.0, 65_536.0);
@@ -83,11 +91,35 @@ fn kib(value: f64) -> String {
     }
 }
 
+/// The four servers of the live chart, each serving the same clients: the block's pool
+/// of processes, a thread per connection, and one process of asyncio or gevent.
+fn servers(base: &Scenario) -> [Scenario; 4] {
+    let clients = base.clients.unwrap_or(defaults::CLIENTS);
+    let with = |server: ServerKind, workers: u32| Scenario {
+        server,
+        workers: Some(workers),
+        ..base.clone()
+    };
+    [
+        with(ServerKind::Processes, base.effective_workers()),
+        with(ServerKind::Threads, clients.min(4096)),
+        with(ServerKind::Asyncio, 1),
+        with(ServerKind::Gevent, 1),
+    ]
+}
+
 pub struct Memory {
+    scenario: Scenario,
     budget_mb: f64,
+    live: Vec<LiveSim>,
+    playing: bool,
+    speed: f64,
+    frame: Option<AnimationFrame>,
+    last_frame_ms: Option<f64>,
     note: Option<String>,
     per_connection: NodeRef,
     fits: NodeRef,
+    in_use: NodeRef,
 }
 
 impl Component for Memory {
@@ -95,6 +127,10 @@ impl Component for Memory {
     type Properties = WidgetProps;
 
     fn create(ctx: &Context<Self>) -> Self {
+        let mut scenario = ctx.props().scenario.clone();
+        if scenario.arrival_rate.is_none() && scenario.clients.is_none() {
+            scenario.clients = Some(defaults::CLIENTS);
+        }
         let mut budget_mb = DEFAULT_BUDGET_MB;
         let mut note = None;
         for (key, value) in url_state::read(&ctx.props().url_prefix) {
@@ -110,31 +146,89 @@ impl Component for Memory {
                         "RAM budget set to {budget_mb:.0} MB: the widget allows 64 MB to 64 GB"
                     ));
                 }
+            } else {
+                note = params::apply(&mut scenario, &key, &value).or(note);
             }
         }
-        Memory {
+        if scenario.validate().is_err() {
+            scenario = ctx.props().scenario.clone();
+        }
+        let mut widget = Memory {
+            live: servers(&scenario).iter().map(LiveSim::new).collect(),
+            scenario,
             budget_mb,
+            playing: true,
+            speed: 1.0,
+            frame: None,
+            last_frame_ms: None,
             note,
             per_connection: NodeRef::default(),
             fits: NodeRef::default(),
-        }
+            in_use: NodeRef::default(),
+        };
+        widget.schedule(ctx);
+        widget
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
-            Msg::Budget(mb) => self.budget_mb = mb.clamp(BUDGET_MB.0, BUDGET_MB.1),
-            Msg::Reset => self.budget_mb = DEFAULT_BUDGET_MB,
+            Msg::Frame(now_ms) => {
+                let dt_s = self
+                    .last_frame_ms
+                    .map_or(0.0, |last| (now_ms - last).clamp(0.0, 100.0) / 1000.0);
+                self.last_frame_ms = Some(now_ms);
+                for live in &mut self.live {
+                    live.advance(dt_s * self.speed);
+                }
+                self.draw_in_use();
+                self.schedule(ctx);
+                return false;
+            }
+            Msg::Budget(mb) => {
+                self.budget_mb = mb.clamp(BUDGET_MB.0, BUDGET_MB.1);
+                self.note = None;
+            }
+            Msg::Clients(clients) => {
+                self.note = params::set(&mut self.scenario, "clients", clients);
+                self.restart();
+            }
+            Msg::Toggle => {
+                self.playing = !self.playing;
+                self.last_frame_ms = None;
+                if self.playing {
+                    self.schedule(ctx);
+                } else {
+                    self.frame = None;
+                }
+            }
+            Msg::Step => {
+                for live in &mut self.live {
+                    live.step();
+                }
+                self.draw_in_use();
+            }
+            Msg::Reset => {
+                self.budget_mb = DEFAULT_BUDGET_MB;
+                self.scenario = ctx.props().scenario.clone();
+                self.note = None;
+                self.restart();
+            }
+            Msg::Speed(speed) => self.speed = speed.clamp(0.1, 100.0),
         }
-        self.note = None;
+        let clients = params::get(&self.scenario, "clients").to_string();
         url_state::write(
             &ctx.props().url_prefix,
-            &[("budget_mb", self.budget_mb.to_string())],
+            &[
+                ("budget_mb", self.budget_mb.to_string()),
+                ("clients", clients),
+            ],
         );
         true
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        let f = footprints(&ctx.props().scenario);
+        let link = ctx.link();
+        let f = footprints(&self.scenario);
         let summary = format!(
             "In {:.0} MB: {} worker processes, {} threads, {} asyncio tasks or {} greenlets.",
             self.budget_mb,
@@ -143,18 +237,28 @@ impl Component for Memory {
             count(connections(&f[2], self.budget_mb)),
             count(connections(&f[3], self.budget_mb)),
         );
+        let clients = params::find("clients").copied();
         html! {
             <div class="live-widget">
+                <Transport playing={self.playing} speed={self.speed}
+                    on_toggle={link.callback(|()| Msg::Toggle)} on_step={link.callback(|()| Msg::Step)}
+                    on_reset={link.callback(|()| Msg::Reset)} on_speed={link.callback(Msg::Speed)} />
                 <div class="widget-controls">
                     <Slider name="budget_mb" label="RAM budget" unit="MB" min={BUDGET_MB.0} max={BUDGET_MB.1}
-                        value={self.budget_mb} log={true} integer={true} on_change={ctx.link().callback(Msg::Budget)} />
-                    <button type="button" name="reset" onclick={ctx.link().callback(|_| Msg::Reset)}>{ "Reset" }</button>
+                        value={self.budget_mb} log={true} integer={true} on_change={link.callback(Msg::Budget)} />
+                    if let Some(p) = clients {
+                        <Slider name="clients" label={p.label} unit={p.unit} min={p.min} max={p.max}
+                            value={params::get(&self.scenario, "clients")} log={p.log} integer={p.integer}
+                            on_change={link.callback(Msg::Clients)} />
+                    }
                 </div>
                 if let Some(note) = &self.note { <p class="widget-note" role="status">{ note }</p> }
                 <div class="widget-charts">
                     <canvas ref={self.per_connection.clone()} role="img" aria-label="Memory per concurrent connection"></canvas>
                     <canvas ref={self.fits.clone()} role="img" aria-label="Concurrent connections that fit in the budget"></canvas>
                 </div>
+                <canvas class="widget-memory-live" ref={self.in_use.clone()} role="img"
+                    aria-label="Memory in use over simulated time while serving the clients"></canvas>
                 <p class="widget-summary" aria-live="polite">{ summary }</p>
             </div>
         }
@@ -164,7 +268,7 @@ impl Component for Memory {
         if first_render {
             let _ = ctx.props().host.set_attribute("data-live", "");
         }
-        let f = footprints(&ctx.props().scenario);
+        let f = footprints(&self.scenario);
         let per: Vec<(&str, f64)> = f
             .iter()
             .map(|f| (f.label, f.per_connection_mb * 1024.0))
@@ -200,6 +304,49 @@ impl Component for Memory {
                 });
             }
         }
+        self.draw_in_use();
+    }
+}
+
+impl Memory {
+    fn schedule(&mut self, ctx: &Context<Self>) {
+        if self.playing {
+            let link = ctx.link().clone();
+            self.frame = Some(request_animation_frame(move |ms| {
+                link.send_message(Msg::Frame(ms))
+            }));
+        }
+    }
+
+    fn restart(&mut self) {
+        if self.scenario.validate().is_ok() {
+            for (live, scenario) in self.live.iter_mut().zip(servers(&self.scenario)) {
+                live.restart(&scenario);
+            }
+        }
+    }
+
+    fn draw_in_use(&self) {
+        let Some(canvas) = self.in_use.cast::<HtmlCanvasElement>() else {
+            return;
+        };
+        let lines: Vec<Vec<(f64, f64)>> = self
+            .live
+            .iter()
+            .map(|l| l.series(|s| s.memory_mb))
+            .collect();
+        let labels = ["processes", "threads", "asyncio", "gevent"];
+        let series = labels
+            .iter()
+            .zip(&lines)
+            .map(|(label, points)| chart::Series { label, points })
+            .collect();
+        let x_range = self.live.first().map_or((0.0, 30.0), LiveSim::x_range);
+        let chart =
+            chart::LineChart::new("simulated time (s)", "memory in use (MB)", x_range, series);
+        canvas::draw_with(&canvas, |area, palette, scale| {
+            chart::draw_line_chart(area, &chart, palette, scale)
+        });
     }
 }
 
