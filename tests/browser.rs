@@ -257,3 +257,38 @@ async fn serve_reloads_on_edit_and_shows_build_errors() {
     browser.close().await;
     drop(server);
 }
+
+/// The model page shows the real servers' measurements against the simulation, with
+/// the machine named, drawn at build time (so with scripts off too).
+#[tokio::test(flavor = "multi_thread")]
+async fn model_page_shows_real_measurements() {
+    let _one = exclusive().await;
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let out = common::scratch("model-out");
+    let output = common::build(&content, &out, "/");
+    assert!(output.status.success(), "{}", common::text(&output));
+    let url = common::serve_static(&out, "/").await;
+    let browser = Browser::start(&["--blink-settings=scriptEnabled=false"]).await;
+    browser
+        .client
+        .goto(&format!("{url}model.html#real-servers-on-this-machine"))
+        .await
+        .unwrap();
+    let section = browser
+        .eval("return [document.querySelectorAll('.measured-chart svg').length, document.querySelector('.measured-machine').textContent, document.querySelectorAll('.measured-chart + .measured-chart + .table-wrap tbody tr, .table-wrap tbody tr').length]")
+        .await;
+    assert_eq!(section[0], json!(2), "{section}");
+    assert!(
+        section[1]
+            .as_str()
+            .unwrap()
+            .starts_with("Measured on 2 cores"),
+        "{section}"
+    );
+    assert!(section[2].as_u64().unwrap() >= 10, "{section}");
+    browser
+        .eval("document.querySelector('.measured-chart').scrollIntoView()")
+        .await;
+    common::browser::save_screenshot(&browser, "model-measured").await;
+    browser.close().await;
+}

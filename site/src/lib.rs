@@ -11,6 +11,7 @@ mod fallback;
 mod highlight;
 mod links;
 mod markdown;
+mod measured;
 mod meta;
 mod output;
 mod page;

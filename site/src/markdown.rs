@@ -3,15 +3,17 @@
 //! are replaced by content the build computes, headings get stable anchors, and links to
 //! other pages are rewritten and recorded so that the link check can verify every one.
 
+use std::path::Path;
+
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::content::{output_name, Page};
 use crate::diagnostic::{line_of, Diagnostic};
 use crate::embed::{self, WidgetUse};
-use crate::{highlight, validation, widget};
+use crate::{highlight, measured, validation, widget};
 
 /// Blocks the build can generate: ```` ```generated NAME ````.
-pub const GENERATED: &[&str] = &["validation"];
+pub const GENERATED: &[&str] = &["validation", "measured"];
 
 /// What rendering a page produced, besides its HTML.
 #[derive(Debug, Default)]
@@ -90,8 +92,7 @@ pub fn render(page: &Page, root: &str, diagnostics: &mut Vec<Diagnostic>) -> Ren
                 let code = code_block_text(&mut parser);
                 let mut words = info.split_whitespace();
                 let html = match words.next() {
-                    Some("generated") => generated(words.next().unwrap_or(""))
-                        .map(str::to_string)
+                    Some("generated") => generated(words.next().unwrap_or(""), page)
                         .unwrap_or_else(|message| {
                             diagnostics.push(Diagnostic::new(
                                 &page.path,
@@ -171,9 +172,15 @@ fn code_block_text<'a>(
 }
 
 /// What a ```` ```generated NAME ```` block becomes.
-fn generated(name: &str) -> Result<&'static str, String> {
+fn generated(name: &str, page: &Page) -> Result<String, String> {
     match name {
-        "validation" => Ok(validation::table()),
+        "validation" => Ok(validation::table().to_string()),
+        // The content folder is where the page's relative path starts.
+        "measured" => {
+            let depth = page.source.matches('/').count() + 1;
+            let content = page.path.ancestors().nth(depth).unwrap_or(Path::new("."));
+            measured::section(content)
+        }
         other => Err(format!(
             "unknown generated block `{other}`; valid ones: {}",
             GENERATED.join(", ")
