@@ -66,6 +66,30 @@ pub struct LineChart<'a> {
 }
 
 impl<'a> LineChart<'a> {
+    /// A load sweep: a sync pool and an event loop against concurrency (log scale,
+    /// 1 to 512), with the crossover marked when there is one.
+    pub fn sweep(
+        y_label: &'a str,
+        sync: &'a [(f64, f64)],
+        asynchronous: &'a [(f64, f64)],
+        crossover: Option<u32>,
+    ) -> Self {
+        let series = vec![
+            Series {
+                label: "sync pool",
+                points: sync,
+            },
+            Series {
+                label: "event loop",
+                points: asynchronous,
+            },
+        ];
+        let mut chart = LineChart::new("concurrent clients", y_label, (1.0, 512.0), series);
+        chart.x_log = true;
+        chart.marker = crossover.map(|c| (f64::from(c), "crossover"));
+        chart
+    }
+
     /// A linear chart of these series.
     pub fn new(
         x_label: &'a str,

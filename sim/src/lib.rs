@@ -21,6 +21,7 @@ mod engine;
 mod report;
 mod scenario;
 pub mod sweep;
+pub mod theory;
 mod view;
 
 pub use batch::Batch;

@@ -13,6 +13,9 @@ pub struct SweepPoint {
     pub asynchronous: Option<(f64, f64)>,
 }
 
+/// `(x, y)` points of one line of a chart.
+pub type Line = Vec<(f64, f64)>;
+
 pub struct Sweep {
     batch: Batch,
     levels: Vec<u32>,
@@ -85,6 +88,21 @@ impl Sweep {
                 asynchronous: result(2 * i + 1),
             })
             .collect()
+    }
+
+    /// `(clients, value)` points of the pool and of the loop: throughput, or with
+    /// `latency` the 99th percentile latency.
+    pub fn series(&self, latency: bool) -> (Line, Line) {
+        let points = self.points();
+        let pick = |result: fn(&SweepPoint) -> Option<(f64, f64)>| -> Line {
+            points
+                .iter()
+                .filter_map(|p| {
+                    result(p).map(|r| (f64::from(p.clients), if latency { r.1 } else { r.0 }))
+                })
+                .collect()
+        };
+        (pick(|p| p.sync), pick(|p| p.asynchronous))
     }
 
     /// The lowest concurrency from which the event loop's throughput beats the pool's

@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::theory::*;
 use common::{assert_agrees, mean_latency_s, replicate, scenario};
+use sim::theory::*;
 
 const SEEDS: u64 = 10;
 /// Appended to every scenario: the ideal model, long enough runs, a warmup that

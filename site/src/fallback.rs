@@ -120,32 +120,9 @@ fn compare(scenario: &Scenario) -> Figure {
     while !sweep.is_done() {
         sweep.run(u64::MAX);
     }
-    let points = sweep.points();
-    let series = |pick: fn(&sim::sweep::SweepPoint) -> Option<(f64, f64)>| -> Vec<(f64, f64)> {
-        points
-            .iter()
-            .filter_map(|p| pick(p).map(|r| (f64::from(p.clients), r.0)))
-            .collect()
-    };
-    let (sync, asynchronous) = (series(|p| p.sync), series(|p| p.asynchronous));
+    let (sync, asynchronous) = sweep.series(false);
     let crossover = sweep.crossover();
-    let mut chart = chart::LineChart::new(
-        "concurrent clients",
-        "throughput (requests/s)",
-        (1.0, 512.0),
-        vec![
-            chart::Series {
-                label: "sync pool",
-                points: &sync,
-            },
-            chart::Series {
-                label: "event loop",
-                points: &asynchronous,
-            },
-        ],
-    );
-    chart.x_log = true;
-    chart.marker = crossover.map(|c| (f64::from(c), "crossover"));
+    let chart = chart::LineChart::sweep("throughput (requests/s)", &sync, &asynchronous, crossover);
     let line = svg(WIDTH, HEIGHT, "Throughput against concurrency", |area| {
         chart::draw_line_chart(area, &chart, &chart::LIGHT, 1.0)
     });

@@ -16,7 +16,6 @@ mod meta;
 mod output;
 mod page;
 mod preview;
-mod queueing;
 mod shell;
 mod validation;
 mod widget;

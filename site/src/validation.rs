@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use html_escape::encode_text as text;
 
-use crate::queueing;
+use sim::theory as queueing;
 
 /// One row: a textbook model, a scenario that reduces to it, and the formula's answer.
 struct Case {

@@ -339,42 +339,16 @@ impl Compare {
             );
         }
         let Some(sweep) = &self.sweep else { return };
-        let pick = |f: fn(&sim::sweep::SweepPoint) -> Option<(f64, f64)>,
-                    second: bool|
-         -> Vec<(f64, f64)> {
-            sweep
-                .points()
-                .iter()
-                .filter_map(|p| {
-                    f(p).map(|r| (f64::from(p.clients), if second { r.1 } else { r.0 }))
-                })
-                .collect()
-        };
-        let crossover = sweep.crossover().map(|c| (f64::from(c), "crossover"));
-        for (label, second, index) in [
+        let crossover = sweep.crossover();
+        for (label, latency, index) in [
             ("throughput (requests/s)", false, 4),
             ("p99 latency (ms)", true, 5),
         ] {
-            let sync = pick(|p| p.sync, second);
-            let asynchronous = pick(|p| p.asynchronous, second);
-            let mut chart = chart::LineChart::new(
-                "concurrent clients",
-                label,
-                (1.0, 512.0),
-                vec![
-                    chart::Series {
-                        label: "sync pool",
-                        points: &sync,
-                    },
-                    chart::Series {
-                        label: "event loop",
-                        points: &asynchronous,
-                    },
-                ],
+            let (sync, asynchronous) = sweep.series(latency);
+            self.draw_chart(
+                index,
+                chart::LineChart::sweep(label, &sync, &asynchronous, crossover),
             );
-            chart.x_log = true;
-            chart.marker = crossover;
-            self.draw_chart(index, chart);
         }
     }
 

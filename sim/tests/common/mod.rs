@@ -2,8 +2,6 @@
 
 #![allow(dead_code)] // each test binary uses its own subset
 
-pub mod theory;
-
 use sim::{Report, Scenario};
 
 /// Parses a scenario body; panics with the validation error if it is invalid.
