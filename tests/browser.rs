@@ -292,3 +292,53 @@ async fn model_page_shows_real_measurements() {
     common::browser::save_screenshot(&browser, "model-measured").await;
     browser.close().await;
 }
+
+/// The `compare` widget draws the real servers' measurements over its simulated sweep,
+/// with the machine named, once the reader picks the measured scenario.
+#[tokio::test(flavor = "multi_thread")]
+async fn compare_widget_overlays_real_measurements() {
+    let _one = exclusive().await;
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let out = common::scratch("compare-measured-out");
+    let output = common::build(&content, &out, "/sub/");
+    assert!(output.status.success(), "{}", common::text(&output));
+    let url = common::serve_static(&out, "/sub/").await;
+    let browser = Browser::start(&[]).await;
+    browser
+        .client
+        .goto(&format!("{url}index.html"))
+        .await
+        .unwrap();
+    let w = "const W = document.querySelector('.widget[data-widget=compare]');";
+    browser
+        .eval(&format!("{w} W.scrollIntoView({{block: 'center'}})"))
+        .await;
+    browser
+        .wait_for(
+            "the measured preset",
+            &format!("{w} return W.querySelector('button[name=measured]') !== null"),
+            Duration::from_secs(30),
+        )
+        .await;
+    browser
+        .find(".widget[data-widget=compare] button[name=measured]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let note = browser
+        .wait_for(
+            "the sweep with the measurements",
+            &format!("{w} const t = W.textContent; return t.includes('Load sweep done') && t.includes('measured on this site') && t"),
+            Duration::from_secs(60),
+        )
+        .await;
+    assert!(note.as_str().unwrap().contains("2 cores"), "{note}");
+    browser
+        .eval(&format!(
+            "{w} W.querySelector('.widget-sweep').scrollIntoView()"
+        ))
+        .await;
+    common::browser::save_screenshot(&browser, "compare-measured").await;
+    browser.close().await;
+}

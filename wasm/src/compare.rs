@@ -23,6 +23,8 @@ pub enum Msg {
     Speed(f64),
     Preset(usize),
     Sweep,
+    Measured(crate::measured::Measured),
+    MeasuredPreset,
 }
 
 /// Requests per sweep point; 20 points, two servers.
@@ -80,6 +82,10 @@ fn servers(base: &Scenario) -> (Scenario, Scenario) {
 
 pub struct Compare {
     scenario: Scenario,
+    /// Real servers measured on the site's machine, when the page points at them.
+    measured: Option<crate::measured::Measured>,
+    /// Draw the measurements over the sweep: only while the scenario is theirs.
+    overlay: bool,
     sync: LiveSim,
     asynchronous: LiveSim,
     sweep: Option<Sweep>,
@@ -113,6 +119,8 @@ impl Component for Compare {
             asynchronous: LiveSim::new(&asynchronous),
             sweep: Some(Sweep::new(&sync, SWEEP_REQUESTS)),
             scenario,
+            measured: None,
+            overlay: false,
             playing: true,
             speed: 1.0,
             frame: None,
@@ -122,6 +130,14 @@ impl Component for Compare {
             summary_at_ms: f64::NEG_INFINITY,
             canvases: Default::default(),
         };
+        if let Some(url) = props.host.get_attribute("data-measured") {
+            let link = ctx.link().clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(measured) = crate::measured::fetch(url).await {
+                    link.send_message(Msg::Measured(measured));
+                }
+            });
+        }
         widget.schedule(ctx);
         widget
     }
@@ -181,6 +197,22 @@ impl Component for Compare {
                 }
                 self.changed(ctx)
             }
+            Msg::Measured(measured) => {
+                self.measured = Some(measured);
+                true
+            }
+            Msg::MeasuredPreset => {
+                if let Some(m) = &self.measured {
+                    let (cpu_ms, io_ms) = (m.cpu_ms.max(0.1), m.io_ms);
+                    self.scenario.workers = Some(4);
+                    set_work(&mut self.scenario, 64, cpu_ms, io_ms);
+                    self.scenario.service = sim::Service::Constant;
+                    self.scenario.switch_us = Some(0.0);
+                }
+                let changed = self.changed(ctx);
+                self.overlay = self.measured.is_some();
+                changed
+            }
             Msg::Sweep => {
                 let (sync, _) = servers(&self.scenario);
                 self.sweep = Some(Sweep::new(&sync, SWEEP_REQUESTS));
@@ -204,6 +236,10 @@ impl Component for Compare {
             },
             None => String::new(),
         };
+        let sweep_note = match self.measured.as_ref().filter(|_| self.overlay) {
+            Some(m) => format!("{sweep_note} The two other lines are gunicorn and uvicorn measured on this site's machine: {}.", m.machine),
+            None => sweep_note,
+        };
         html! {
             <div class="live-widget">
                 <Transport playing={self.playing} speed={self.speed}
@@ -213,6 +249,10 @@ impl Component for Compare {
                     { for PRESETS.iter().enumerate().map(|(i, p)| html! {
                         <button type="button" onclick={link.callback(move |_| Msg::Preset(i))}>{ p.name }</button>
                     }) }
+                    if self.measured.is_some() {
+                        <button type="button" name="measured" onclick={link.callback(|_| Msg::MeasuredPreset)}>
+                            { "Real servers, measured" }</button>
+                    }
                 </div>
                 <div class="widget-controls">
                     { for ["workers", load, "cpu_ms", "io_ms"].into_iter().map(|key| self.slider(ctx, key)) }
@@ -258,6 +298,7 @@ impl Compare {
     }
 
     fn changed(&mut self, ctx: &Context<Self>) -> bool {
+        self.overlay = false;
         if let Err(err) = self.scenario.validate() {
             self.notes.push(format!("not applied: {err}"));
             return true;
@@ -345,10 +386,19 @@ impl Compare {
             ("p99 latency (ms)", true, 5),
         ] {
             let (sync, asynchronous) = sweep.series(latency);
-            self.draw_chart(
-                index,
-                chart::LineChart::sweep(label, &sync, &asynchronous, crossover),
-            );
+            let mut chart = chart::LineChart::sweep(label, &sync, &asynchronous, crossover);
+            let measured = self.measured.as_ref().filter(|_| self.overlay && !latency);
+            if let Some(m) = measured {
+                chart.series.push(chart::Series {
+                    label: "gunicorn sync, measured",
+                    points: &m.sync,
+                });
+                chart.series.push(chart::Series {
+                    label: "uvicorn asyncio, measured",
+                    points: &m.asynchronous,
+                });
+            }
+            self.draw_chart(index, chart);
         }
     }
 

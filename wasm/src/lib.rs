@@ -14,6 +14,7 @@ mod controls;
 mod environment;
 mod frame_times;
 mod live;
+mod measured;
 mod memory;
 mod params;
 mod presets;
