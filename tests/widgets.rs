@@ -112,8 +112,8 @@ const CASES: &[Case] = &[
         key_on: "input[name=budget_mb]",
         key: Key::End,
         after_key: "summary().startsWith('In 65536 MB')",
-        click_on: "button[name=reset]",
-        after_click: "summary().startsWith('In 4096 MB')",
+        click_on: ".widget-presets button:nth-child(1)",
+        after_click: "summary().startsWith('In 512 MB')",
     },
 ];
 

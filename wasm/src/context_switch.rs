@@ -11,7 +11,7 @@ use crate::WidgetProps;
 use gloo::render::{request_animation_frame, AnimationFrame};
 
 use crate::controls::{Slider, Transport};
-use crate::{canvas, environment, params, url_state};
+use crate::{canvas, environment, params, presets, url_state};
 use sim::Batch;
 
 pub enum Msg {
@@ -21,6 +21,7 @@ pub enum Msg {
     Speed(f64),
     Set(&'static str, f64),
     Reset,
+    Preset(usize),
 }
 
 const KINDS: [ServerKind; 4] = [
@@ -137,6 +138,14 @@ impl Component for ContextSwitch {
                 self.speed = speed.clamp(0.1, 100.0);
                 true
             }
+            Msg::Preset(index) => {
+                if let Some(preset) = presets::for_widget("context-switch").get(index) {
+                    (preset.apply)(&mut self.scenario);
+                    self.note = None;
+                    self.restart(ctx);
+                }
+                true
+            }
             Msg::Set(key, value) => {
                 self.note = params::set(&mut self.scenario, key, value);
                 self.restart(ctx);
@@ -179,6 +188,11 @@ impl Component for ContextSwitch {
                 <Transport playing={self.playing} speed={self.speed}
                     on_toggle={link.callback(|()| Msg::Toggle)} on_step={link.callback(|()| Msg::Step)}
                     on_reset={link.callback(|()| Msg::Reset)} on_speed={link.callback(Msg::Speed)} />
+                <div class="widget-presets" role="group" aria-label="Presets">
+                    { for presets::for_widget("context-switch").iter().enumerate().map(|(i, p)| html! {
+                        <button type="button" onclick={link.callback(move |_| Msg::Preset(i))}>{ p.name }</button>
+                    }) }
+                </div>
                 <div class="widget-controls">
                     { slider("cpu_ms") }
                     { slider("io_ms") }

@@ -15,6 +15,7 @@ use crate::live::LiveSim;
 use crate::{canvas, params, url_state};
 
 pub enum Msg {
+    Preset(usize),
     Frame(f64),
     Budget(f64),
     Clients(f64),
@@ -25,6 +26,13 @@ pub enum Msg {
 }
 
 const BUDGET_MB: (f64, f64) = (64.0, 65_536.0);
+
+/// Machines the article's readers deploy on: (name, RAM budget MB, clients).
+const PRESETS: [(&str, f64, f64); 3] = [
+    ("A small VM: 512 MB, 100 clients", 512.0, 100.0),
+    ("A laptop: 4 GB, 2,000 clients", 4096.0, 2000.0),
+    ("A big server: 64 GB, 10,000 clients", 65_536.0, 10_000.0),
+];
 const DEFAULT_BUDGET_MB: f64 = 4096.0;
 
 /// One server kind's memory: what it needs before any connection, and per connection.
@@ -184,6 +192,13 @@ impl Component for Memory {
                 self.schedule(ctx);
                 return false;
             }
+            Msg::Preset(index) => {
+                if let Some((_, budget_mb, clients)) = PRESETS.get(index) {
+                    self.budget_mb = *budget_mb;
+                    self.note = params::set(&mut self.scenario, "clients", *clients);
+                    self.restart();
+                }
+            }
             Msg::Budget(mb) => {
                 self.budget_mb = mb.clamp(BUDGET_MB.0, BUDGET_MB.1);
                 self.note = None;
@@ -243,6 +258,11 @@ impl Component for Memory {
                 <Transport playing={self.playing} speed={self.speed}
                     on_toggle={link.callback(|()| Msg::Toggle)} on_step={link.callback(|()| Msg::Step)}
                     on_reset={link.callback(|()| Msg::Reset)} on_speed={link.callback(Msg::Speed)} />
+                <div class="widget-presets" role="group" aria-label="Presets">
+                    { for PRESETS.iter().enumerate().map(|(i, (name, _, _))| html! {
+                        <button type="button" onclick={link.callback(move |_| Msg::Preset(i))}>{ *name }</button>
+                    }) }
+                </div>
                 <div class="widget-controls">
                     <Slider name="budget_mb" label="RAM budget" unit="MB" min={BUDGET_MB.0} max={BUDGET_MB.1}
                         value={self.budget_mb} log={true} integer={true} on_change={link.callback(Msg::Budget)} />

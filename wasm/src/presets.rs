@@ -87,6 +87,20 @@ pub fn for_widget(widget: &str) -> &'static [Preset] {
                 },
             },
         ],
+        "context-switch" => &[
+            Preset {
+                name: "Tiny CPU bursts between many awaits",
+                apply: |s| {
+                    (s.cpu_ms, s.io_ms, s.io_calls) = (0.2, 50.0, 4);
+                },
+            },
+            Preset {
+                name: "Ordinary requests: 5 ms of CPU",
+                apply: |s| {
+                    (s.cpu_ms, s.io_ms, s.io_calls) = (5.0, 50.0, 1);
+                },
+            },
+        ],
         _ => &[],
     }
 }
@@ -97,7 +111,7 @@ mod tests {
 
     #[test]
     fn every_preset_gives_a_valid_scenario() {
-        for widget in ["sync-server", "async-server", "greenlet"] {
+        for widget in ["sync-server", "async-server", "greenlet", "context-switch"] {
             for preset in for_widget(widget) {
                 let mut s = Scenario::default();
                 (preset.apply)(&mut s);
