@@ -105,14 +105,9 @@ impl Component for Compare {
 
     fn create(ctx: &Context<Self>) -> Self {
         let props = ctx.props();
-        let mut scenario = props.scenario.clone();
-        let mut notes = Vec::new();
-        for (key, value) in url_state::read(&props.url_prefix) {
-            notes.extend(params::apply(&mut scenario, &key, &value));
-        }
-        if scenario.validate().is_err() {
-            scenario = props.scenario.clone();
-        }
+        let url_state::FromUrl {
+            scenario, notes, ..
+        } = url_state::scenario(&props.scenario, &props.url_prefix);
         let (sync, asynchronous) = servers(&scenario);
         let mut widget = Compare {
             sync: LiveSim::new(&sync),
@@ -404,9 +399,7 @@ impl Compare {
 
     fn draw_chart(&self, index: usize, chart: chart::LineChart<'_>) {
         if let Some(canvas) = self.canvases[index].cast::<HtmlCanvasElement>() {
-            canvas::draw_with(&canvas, |area, palette, scale| {
-                chart::draw_line_chart(area, &chart, palette, scale)
-            });
+            canvas::draw_line_chart(&canvas, &chart);
         }
     }
 

@@ -83,14 +83,8 @@ impl Component for ContextSwitch {
     type Properties = WidgetProps;
 
     fn create(ctx: &Context<Self>) -> Self {
-        let mut scenario = ctx.props().scenario.clone();
-        let mut note = None;
-        for (key, value) in url_state::read(&ctx.props().url_prefix) {
-            note = params::apply(&mut scenario, &key, &value).or(note);
-        }
-        if scenario.validate().is_err() {
-            scenario = ctx.props().scenario.clone();
-        }
+        let from_url = url_state::scenario(&ctx.props().scenario, &ctx.props().url_prefix);
+        let (scenario, note) = (from_url.scenario, from_url.notes.into_iter().next());
         let inputs = scenarios(&scenario);
         let mut widget = ContextSwitch {
             batch: Batch::new(inputs.clone()),
@@ -252,9 +246,7 @@ impl Component for ContextSwitch {
         );
         line_chart.x_log = true;
         if let Some(canvas) = self.shares.cast::<HtmlCanvasElement>() {
-            canvas::draw_with(&canvas, |area, palette, scale| {
-                chart::draw_line_chart(area, &line_chart, palette, scale)
-            });
+            canvas::draw_line_chart(&canvas, &line_chart);
         }
     }
 }

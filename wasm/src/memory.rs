@@ -135,32 +135,33 @@ impl Component for Memory {
     type Properties = WidgetProps;
 
     fn create(ctx: &Context<Self>) -> Self {
-        let mut scenario = ctx.props().scenario.clone();
-        if scenario.arrival_rate.is_none() && scenario.clients.is_none() {
-            scenario.clients = Some(defaults::CLIENTS);
+        let mut base = ctx.props().scenario.clone();
+        if base.arrival_rate.is_none() && base.clients.is_none() {
+            base.clients = Some(defaults::CLIENTS);
         }
+        let url_state::FromUrl {
+            scenario,
+            mut notes,
+            other,
+        } = url_state::scenario(&base, &ctx.props().url_prefix);
         let mut budget_mb = DEFAULT_BUDGET_MB;
-        let mut note = None;
-        for (key, value) in url_state::read(&ctx.props().url_prefix) {
-            if key == "budget_mb" {
-                let parsed = value.parse::<f64>().unwrap_or(DEFAULT_BUDGET_MB);
-                budget_mb = if parsed.is_finite() {
-                    parsed.clamp(BUDGET_MB.0, BUDGET_MB.1)
-                } else {
-                    DEFAULT_BUDGET_MB
-                };
-                if budget_mb != parsed {
-                    note = Some(format!(
-                        "RAM budget set to {budget_mb:.0} MB: the widget allows 64 MB to 64 GB"
-                    ));
-                }
+        if let Some((_, value)) = other.iter().find(|(key, _)| key == "budget_mb") {
+            let parsed = value.parse::<f64>().unwrap_or(DEFAULT_BUDGET_MB);
+            budget_mb = if parsed.is_finite() {
+                parsed.clamp(BUDGET_MB.0, BUDGET_MB.1)
             } else {
-                note = params::apply(&mut scenario, &key, &value).or(note);
+                DEFAULT_BUDGET_MB
+            };
+            if budget_mb != parsed {
+                notes.insert(
+                    0,
+                    format!(
+                        "RAM budget set to {budget_mb:.0} MB: the widget allows 64 MB to 64 GB"
+                    ),
+                );
             }
         }
-        if scenario.validate().is_err() {
-            scenario = ctx.props().scenario.clone();
-        }
+        let note = notes.into_iter().next();
         let mut widget = Memory {
             live: servers(&scenario).iter().map(LiveSim::new).collect(),
             scenario,
@@ -364,9 +365,7 @@ impl Memory {
         let x_range = self.live.first().map_or((0.0, 30.0), LiveSim::x_range);
         let chart =
             chart::LineChart::new("simulated time (s)", "memory in use (MB)", x_range, series);
-        canvas::draw_with(&canvas, |area, palette, scale| {
-            chart::draw_line_chart(area, &chart, palette, scale)
-        });
+        canvas::draw_line_chart(&canvas, &chart);
     }
 }
 

@@ -56,22 +56,17 @@ impl Component for ServerWidget {
 
     fn create(ctx: &Context<Self>) -> Self {
         let props = ctx.props();
-        let mut scenario = props.scenario.clone();
-        let mut notes = Vec::new();
-        let mut speed = 1.0;
-        for (key, value) in url_state::read(&props.url_prefix) {
-            if key == "speed" {
-                speed = value.parse::<f64>().unwrap_or(1.0).clamp(0.1, 100.0);
-            } else if let Some(note) = params::apply(&mut scenario, &key, &value) {
-                notes.push(note);
-            }
-        }
-        if let Err(err) = scenario.validate() {
-            notes.push(format!(
-                "the link's settings do not fit together ({err}); showing the figure's own"
-            ));
-            scenario = props.scenario.clone();
-        }
+        let url_state::FromUrl {
+            scenario,
+            notes,
+            other,
+        } = url_state::scenario(&props.scenario, &props.url_prefix);
+        let speed = other
+            .iter()
+            .find(|(key, _)| key == "speed")
+            .and_then(|(_, value)| value.parse::<f64>().ok())
+            .filter(|speed| speed.is_finite())
+            .map_or(1.0, |speed| speed.clamp(0.1, 100.0));
         let mut widget = ServerWidget {
             live: LiveSim::new(&scenario),
             scenario,
@@ -363,9 +358,7 @@ impl ServerWidget {
                 x_log: false,
                 marker: None,
             };
-            canvas::draw_with(&canvas, |area, palette, scale| {
-                chart::draw_line_chart(area, &chart, palette, scale)
-            });
+            canvas::draw_line_chart(&canvas, &chart);
         }
         let (p50, p95, p99) = (
             self.live.series(|s| s.p50),
@@ -394,9 +387,7 @@ impl ServerWidget {
                 x_log: false,
                 marker: None,
             };
-            canvas::draw_with(&canvas, |area, palette, scale| {
-                chart::draw_line_chart(area, &chart, palette, scale)
-            });
+            canvas::draw_line_chart(&canvas, &chart);
         }
     }
 

@@ -69,3 +69,38 @@ pub fn write(prefix: &str, pairs: &[(&str, String)]) {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
 }
+
+/// What a link says about a widget.
+pub struct FromUrl {
+    /// The block's scenario with the link's values applied (clamped), or the block's
+    /// own when together they do not make a valid scenario.
+    pub scenario: sim::Scenario,
+    /// What the reader should be told: clamped or unusable values.
+    pub notes: Vec<String>,
+    /// Keys that are not scenario keys (the widget's own, such as `speed`).
+    pub other: Vec<(String, String)>,
+}
+
+/// Reads the widget's keys from the URL and applies them to `base`.
+pub fn scenario(base: &sim::Scenario, prefix: &str) -> FromUrl {
+    let mut scenario = base.clone();
+    let (mut notes, mut other) = (Vec::new(), Vec::new());
+    for (key, value) in read(prefix) {
+        if key != "server" && crate::params::find(&key).is_none() {
+            other.push((key, value));
+        } else {
+            notes.extend(crate::params::apply(&mut scenario, &key, &value));
+        }
+    }
+    if let Err(err) = scenario.validate() {
+        notes.push(format!(
+            "the link's settings do not fit together ({err}); showing the figure's own"
+        ));
+        scenario = base.clone();
+    }
+    FromUrl {
+        scenario,
+        notes,
+        other,
+    }
+}
