@@ -437,3 +437,45 @@ async fn widgets_fit_a_360_px_phone() {
     }
     browser.close().await;
 }
+
+/// Charts follow the reader's theme toggle at once, also in widgets that do not redraw
+/// every frame (the memory widget's bars).
+#[tokio::test(flavor = "multi_thread")]
+async fn charts_follow_the_theme_toggle() {
+    let _one = exclusive().await;
+    let browser = Browser::start(&[]).await;
+    open_fixture(&browser, "").await;
+    let bars = |body: &str| {
+        widget_js(
+            5,
+            &format!(
+                "const c = W.querySelector('.widget-charts canvas');
+                 const firstPixel = () => c && c.width ? [...c.getContext('2d').getImageData(0, 0, 1, 1).data].slice(0, 3).join(',') : '';
+                 {body}"
+            ),
+        )
+    };
+    browser
+        .eval(&bars("W.scrollIntoView({block: 'center'})"))
+        .await;
+    browser
+        .wait_for(
+            "the memory widget",
+            &bars("return W.hasAttribute('data-live') && firstPixel() !== ''"),
+            WAIT,
+        )
+        .await;
+    let before = browser.eval(&bars("return firstPixel()")).await;
+    browser.find(".theme-toggle").await.click().await.unwrap();
+    let after = browser
+        .wait_for(
+            "the bars to take the new theme's background",
+            &bars(&format!(
+                "const p = firstPixel(); return p !== {before} && p"
+            )),
+            Duration::from_secs(10),
+        )
+        .await;
+    eprintln!("bar chart background {before} -> {after}");
+    browser.close().await;
+}

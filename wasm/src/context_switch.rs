@@ -74,6 +74,7 @@ pub struct ContextSwitch {
     playing: bool,
     speed: f64,
     note: Option<String>,
+    theme: environment::ThemeWatch,
     costs: NodeRef,
     shares: NodeRef,
 }
@@ -94,6 +95,7 @@ impl Component for ContextSwitch {
             playing: true,
             speed: 1.0,
             note,
+            theme: environment::ThemeWatch::default(),
             costs: NodeRef::default(),
             shares: NodeRef::default(),
         };
@@ -105,15 +107,20 @@ impl Component for ContextSwitch {
         match msg {
             Msg::Frame => {
                 let started = environment::now_ms();
-                let mut budget = (self.speed * 20_000.0) as u64;
-                while budget > 0 && !self.batch.is_done() && environment::now_ms() - started < 8.0 {
-                    budget -= self.batch.run(budget.min(5_000)).min(budget).max(1);
-                }
-                self.frame = None;
-                if self.playing && !self.batch.is_done() {
+                let mut progressed = false;
+                if self.playing {
+                    let mut budget = (self.speed * 20_000.0) as u64;
+                    while budget > 0
+                        && !self.batch.is_done()
+                        && environment::now_ms() - started < 8.0
+                    {
+                        budget -= self.batch.run(budget.min(5_000)).min(budget).max(1);
+                        progressed = true;
+                    }
+                    // Frames go on after the runs finish, cheaply, to follow a theme change.
                     self.schedule(ctx);
                 }
-                true
+                progressed || self.theme.changed()
             }
             Msg::Toggle => {
                 self.playing = !self.playing;

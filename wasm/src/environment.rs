@@ -38,3 +38,20 @@ pub fn now_ms() -> f64 {
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
 }
+
+/// Tells when the theme changed since the last look, so widgets that do not redraw every
+/// frame can follow the reader's toggle at once.
+#[derive(Debug, Default)]
+pub struct ThemeWatch {
+    seen: Option<*const chart::Palette>,
+}
+
+impl ThemeWatch {
+    /// True when the palette differs from the one seen last time (and the first time).
+    pub fn changed(&mut self) -> bool {
+        let now: *const chart::Palette = palette();
+        let changed = self.seen != Some(now);
+        self.seen = Some(now);
+        changed
+    }
+}

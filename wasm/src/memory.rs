@@ -125,6 +125,7 @@ pub struct Memory {
     frame: Option<AnimationFrame>,
     last_frame_ms: Option<f64>,
     note: Option<String>,
+    theme: crate::environment::ThemeWatch,
     per_connection: NodeRef,
     fits: NodeRef,
     in_use: NodeRef,
@@ -171,6 +172,7 @@ impl Component for Memory {
             frame: None,
             last_frame_ms: None,
             note,
+            theme: crate::environment::ThemeWatch::default(),
             per_connection: NodeRef::default(),
             fits: NodeRef::default(),
             in_use: NodeRef::default(),
@@ -191,7 +193,8 @@ impl Component for Memory {
                 }
                 self.draw_in_use();
                 self.schedule(ctx);
-                return false;
+                // The bars are drawn on render: again when the reader changes the theme.
+                return self.theme.changed();
             }
             Msg::Preset(index) => {
                 if let Some((_, budget_mb, clients)) = PRESETS.get(index) {
