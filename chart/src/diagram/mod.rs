@@ -7,7 +7,10 @@
 //! dots in CSS pixels, and [`draw_diagram`] draws them on any plotters backend. The
 //! widget moves each dot smoothly from where it was drawn to where the layout puts it.
 
-use plotters::coord::Shift;
+mod draw;
+
+pub use draw::draw_diagram;
+
 use plotters::prelude::*;
 use sim::{RequestPhase, Simulation, WorkerState};
 
@@ -381,103 +384,6 @@ fn place_dots(layout: &mut Layout, rect: Rect, ids: &[u64], state: DotState) {
             y: rect.y + 20.0 + r as f64 * (DOT + 3.0),
             state,
         });
-    }
-}
-
-/// Draws `layout`, with each dot at `position(dot)` (where the widget's animation has
-/// it now), scaled by `scale` device pixels per CSS pixel.
-pub fn draw_diagram<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    layout: &Layout,
-    position: &dyn Fn(&Dot) -> (f64, f64),
-    palette: &Palette,
-    scale: f64,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let px = |v: f64| (v * scale).round() as i32;
-    area.fill(&palette.background)?;
-    let font = ("sans-serif", px(11.0).max(1) as u32)
-        .into_font()
-        .color(&palette.text);
-    for (rect, label, state) in &layout.boxes {
-        let corners = [
-            (px(rect.x), px(rect.y)),
-            (px(rect.x + rect.w), px(rect.y + rect.h)),
-        ];
-        if let Some(state) = state {
-            area.draw(&Rectangle::new(
-                corners,
-                state.color(palette).mix(0.18).filled(),
-            ))?;
-        }
-        area.draw(&Rectangle::new(
-            corners,
-            palette.grid.stroke_width(px(1.0).max(1) as u32),
-        ))?;
-        if !label.is_empty() {
-            area.draw(&Text::new(
-                label.clone(),
-                (px(rect.x + 4.0), px(rect.y + 3.0)),
-                font.clone(),
-            ))?;
-        }
-    }
-    for (x, y, text) in &layout.counts {
-        area.draw(&Text::new(text.clone(), (px(*x), px(*y)), font.clone()))?;
-    }
-    let radius = px(DOT / 2.0).max(1);
-    for dot in &layout.dots {
-        let (x, y) = position(dot);
-        draw_marker(area, (px(x), px(y)), radius, dot.state, palette, scale)?;
-    }
-    // The legend, along the top.
-    let mut x = 0.0;
-    for state in DotState::ALL {
-        draw_marker(area, (px(x + 5.0), px(8.0)), radius, state, palette, scale)?;
-        area.draw(&Text::new(
-            state.label(),
-            (px(x + 13.0), px(2.0)),
-            font.clone(),
-        ))?;
-        x += 13.0 + 6.5 * state.label().len() as f64 + 12.0;
-        if x > layout.width - 60.0 {
-            break;
-        }
-    }
-    area.present()
-}
-
-/// A request's marker: shape as well as colour tell its state, for readers who do not
-/// see the colours apart. Waiting: a square; on the CPU: a disc; waiting on I/O: a ring;
-/// blocking the loop: a diamond.
-fn draw_marker<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    (x, y): (i32, i32),
-    radius: i32,
-    state: DotState,
-    palette: &Palette,
-    scale: f64,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let color = state.color(palette);
-    let r = radius;
-    match state {
-        DotState::Waiting => area.draw(&Rectangle::new(
-            [(x - r, y - r), (x + r, y + r)],
-            color.filled(),
-        )),
-        DotState::Cpu => area.draw(&Circle::new((x, y), r, color.filled())),
-        DotState::Io => {
-            let width = ((1.6 * scale).round() as u32).max(1);
-            area.draw(&Circle::new((x, y), r, color.stroke_width(width)))
-        }
-        DotState::Blocked => area.draw(&Polygon::new(
-            vec![
-                (x, y - r - 1),
-                (x + r + 1, y),
-                (x, y + r + 1),
-                (x - r - 1, y),
-            ],
-            color.filled(),
-        )),
     }
 }
 
