@@ -33,24 +33,16 @@ const SUMMARY_THROUGHPUT: &str = r#"
     return m ? parseFloat(m[1]) : null;
 "#;
 
-fn build_fixture(name: &str, base: &str) -> std::path::PathBuf {
-    let out = common::scratch(&format!("{name}-out"));
-    let output = common::build(&common::fixture(name), &out, base);
-    assert!(output.status.success(), "{}", common::text(&output));
-    out
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn article_reads_without_scripts() {
     let _one = exclusive().await;
-    let out = build_fixture("basic", "/sub/");
-    let url = common::serve_static(&out, "/sub/").await;
-    let browser = Browser::start(&["--blink-settings=scriptEnabled=false"]).await;
-    browser
-        .client
-        .goto(&format!("{url}index.html"))
-        .await
-        .unwrap();
+    let (browser, _) = common::open_site(
+        &common::fixture("basic"),
+        "/sub/",
+        &["--blink-settings=scriptEnabled=false"],
+        "index.html",
+    )
+    .await;
     let text = browser.eval("return document.body.innerText").await;
     assert!(
         text.as_str().unwrap().contains("The fifth waits."),
@@ -73,14 +65,8 @@ async fn article_reads_without_scripts() {
 #[tokio::test(flavor = "multi_thread")]
 async fn widget_mounts_draws_and_answers_its_controls_under_a_sub_path() {
     let _one = exclusive().await;
-    let out = build_fixture("basic", "/sub/");
-    let url = common::serve_static(&out, "/sub/").await;
-    let browser = Browser::start(&[]).await;
-    browser
-        .client
-        .goto(&format!("{url}index.html"))
-        .await
-        .unwrap();
+    let (browser, _) =
+        common::open_site(&common::fixture("basic"), "/sub/", &[], "index.html").await;
 
     // Styles load from the sub-path.
     let radius = browser
@@ -263,17 +249,13 @@ async fn serve_reloads_on_edit_and_shows_build_errors() {
 #[tokio::test(flavor = "multi_thread")]
 async fn model_page_shows_real_measurements() {
     let _one = exclusive().await;
-    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let out = common::scratch("model-out");
-    let output = common::build(&content, &out, "/");
-    assert!(output.status.success(), "{}", common::text(&output));
-    let url = common::serve_static(&out, "/").await;
-    let browser = Browser::start(&["--blink-settings=scriptEnabled=false"]).await;
-    browser
-        .client
-        .goto(&format!("{url}model.html#real-servers-on-this-machine"))
-        .await
-        .unwrap();
+    let (browser, _) = common::open_site(
+        &common::project_content(),
+        "/",
+        &["--blink-settings=scriptEnabled=false"],
+        "model.html#real-servers-on-this-machine",
+    )
+    .await;
     let section = browser
         .eval("return [document.querySelectorAll('.measured-chart svg').length, document.querySelector('.measured-machine').textContent, document.querySelectorAll('.measured-chart + .measured-chart + .table-wrap tbody tr, .table-wrap tbody tr').length]")
         .await;
@@ -298,17 +280,8 @@ async fn model_page_shows_real_measurements() {
 #[tokio::test(flavor = "multi_thread")]
 async fn compare_widget_overlays_real_measurements() {
     let _one = exclusive().await;
-    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
-    let out = common::scratch("compare-measured-out");
-    let output = common::build(&content, &out, "/sub/");
-    assert!(output.status.success(), "{}", common::text(&output));
-    let url = common::serve_static(&out, "/sub/").await;
-    let browser = Browser::start(&[]).await;
-    browser
-        .client
-        .goto(&format!("{url}index.html"))
-        .await
-        .unwrap();
+    let (browser, _) =
+        common::open_site(&common::project_content(), "/sub/", &[], "index.html").await;
     let w = "const W = document.querySelector('.widget[data-widget=compare]');";
     browser
         .eval(&format!("{w} W.scrollIntoView({{block: 'center'}})"))

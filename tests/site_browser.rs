@@ -112,7 +112,11 @@ async fn page_script_and_theme_toggle_break_no_content_security_policy_rule() {
         .await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let violations = browser.eval("return window.violations").await;
-    assert_eq!(violations, json!([]), "the page or its live widgets break the policy");
+    assert_eq!(
+        violations,
+        json!([]),
+        "the page or its live widgets break the policy"
+    );
     browser.close().await;
 }
 

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::browser::{exclusive, Browser};
+use common::browser::exclusive;
 
 /// Scenarios covering every server kind and distribution.
 const SCENARIOS: &[&str] = &[
@@ -26,16 +26,7 @@ const IMPORT_BUNDLE: &str = "
 #[tokio::test(flavor = "multi_thread")]
 async fn wasm_reports_are_identical_to_native_ones() {
     let _one = exclusive().await;
-    let out = common::scratch("wasm-sim-out");
-    let output = common::build(&common::fixture("basic"), &out, "/");
-    assert!(output.status.success(), "{}", common::text(&output));
-    let url = common::serve_static(&out, "/").await;
-    let browser = Browser::start(&[]).await;
-    browser
-        .client
-        .goto(&format!("{url}index.html"))
-        .await
-        .unwrap();
+    let (browser, _) = common::open_site(&common::fixture("basic"), "/", &[], "index.html").await;
     browser
         .wait_for(
             "the bundle",

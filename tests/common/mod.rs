@@ -114,3 +114,25 @@ pub async fn serve_static(dir: &Path, base: &str) -> String {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{address}{base}")
 }
+
+/// The project's own content folder.
+pub fn project_content() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("content")
+}
+
+/// Builds `content` for `base`, serves it on 127.0.0.1 as a static host would, starts
+/// Chromium with `args` and opens `page`; returns the browser and the site's URL.
+pub async fn open_site(
+    content: &Path,
+    base: &str,
+    args: &[&str],
+    page: &str,
+) -> (browser::Browser, String) {
+    let out = scratch("site-out");
+    let output = build(content, &out, base);
+    assert!(output.status.success(), "{}", text(&output));
+    let url = serve_static(&out, base).await;
+    let browser = browser::Browser::start(args).await;
+    browser.client.goto(&format!("{url}{page}")).await.unwrap();
+    (browser, url)
+}
