@@ -40,12 +40,14 @@
     const title = button.dataset.embedTitle;
     const code = `<iframe src="${src}" title="${title}" width="100%" height="560" loading="lazy"></iframe>`;
     const status = button.nextElementSibling;
+    // The code shows at once, to copy by hand: a clipboard that is refused (an insecure
+    // origin, a denied or pending permission) may not answer for a long time.
+    status.textContent = code;
     try {
       await navigator.clipboard.writeText(code);
       status.textContent = "Copied.";
     } catch {
-      // No clipboard (insecure origin, denied): show the code to copy by hand.
-      status.textContent = code;
+      // Refused: the code stays on screen.
     }
   }
 
