@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::WidgetProps;
 
 use crate::controls::{Slider, Transport};
-use crate::live::LiveSim;
+use crate::live::{Clock, LiveSim};
 use crate::{canvas, environment, params, url_state};
 use sim::sweep::Sweep;
 
@@ -89,10 +89,8 @@ pub struct Compare {
     sync: LiveSim,
     asynchronous: LiveSim,
     sweep: Option<Sweep>,
-    playing: bool,
-    speed: f64,
+    clock: Clock,
     frame: Option<AnimationFrame>,
-    last_frame_ms: Option<f64>,
     notes: Vec<String>,
     summary: String,
     summary_at_ms: f64,
@@ -116,10 +114,8 @@ impl Component for Compare {
             scenario,
             measured: None,
             overlay: false,
-            playing: true,
-            speed: 1.0,
+            clock: Clock::default(),
             frame: None,
-            last_frame_ms: None,
             notes,
             summary: String::new(),
             summary_at_ms: f64::NEG_INFINITY,
@@ -141,14 +137,9 @@ impl Component for Compare {
         match msg {
             Msg::Frame(now_ms) => {
                 let started = environment::now_ms();
-                if self.playing {
-                    let dt_s = self
-                        .last_frame_ms
-                        .map_or(0.0, |last| (now_ms - last).clamp(0.0, 100.0) / 1000.0);
-                    self.sync.advance(dt_s * self.speed);
-                    self.asynchronous.advance(dt_s * self.speed);
-                }
-                self.last_frame_ms = Some(now_ms);
+                let dt_s = self.clock.tick(now_ms);
+                self.sync.advance(dt_s);
+                self.asynchronous.advance(dt_s);
                 let sweeping = self.sweep.as_ref().is_some_and(|s| !s.is_done());
                 if let Some(sweep) = self.sweep.as_mut() {
                     while !sweep.is_done() && environment::now_ms() - started < SWEEP_MS_PER_FRAME {
@@ -166,8 +157,7 @@ impl Component for Compare {
                 self.changed(ctx)
             }
             Msg::Toggle => {
-                self.playing = !self.playing;
-                self.last_frame_ms = None;
+                self.clock.toggle();
                 true
             }
             Msg::Step => {
@@ -183,7 +173,7 @@ impl Component for Compare {
                 self.changed(ctx)
             }
             Msg::Speed(speed) => {
-                self.speed = speed.clamp(0.1, 100.0);
+                self.clock.set_speed(speed);
                 true
             }
             Msg::Preset(index) => {
@@ -237,7 +227,7 @@ impl Component for Compare {
         };
         html! {
             <div class="live-widget">
-                <Transport playing={self.playing} speed={self.speed}
+                <Transport playing={self.clock.playing} speed={self.clock.speed}
                     on_toggle={link.callback(|()| Msg::Toggle)} on_step={link.callback(|()| Msg::Step)}
                     on_reset={link.callback(|()| Msg::Reset)} on_speed={link.callback(Msg::Speed)} />
                 <div class="widget-presets" role="group" aria-label="Presets">

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use crate::WidgetProps;
 
 use crate::controls::{Slider, Transport};
-use crate::live::LiveSim;
+use crate::live::{Clock, LiveSim};
 use crate::{canvas, params, url_state};
 
 pub enum Msg {
@@ -120,10 +120,8 @@ pub struct Memory {
     scenario: Scenario,
     budget_mb: f64,
     live: Vec<LiveSim>,
-    playing: bool,
-    speed: f64,
+    clock: Clock,
     frame: Option<AnimationFrame>,
-    last_frame_ms: Option<f64>,
     note: Option<String>,
     theme: crate::environment::ThemeWatch,
     per_connection: NodeRef,
@@ -167,10 +165,8 @@ impl Component for Memory {
             live: servers(&scenario).iter().map(LiveSim::new).collect(),
             scenario,
             budget_mb,
-            playing: true,
-            speed: 1.0,
+            clock: Clock::default(),
             frame: None,
-            last_frame_ms: None,
             note,
             theme: crate::environment::ThemeWatch::default(),
             per_connection: NodeRef::default(),
@@ -184,12 +180,9 @@ impl Component for Memory {
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(now_ms) => {
-                let dt_s = self
-                    .last_frame_ms
-                    .map_or(0.0, |last| (now_ms - last).clamp(0.0, 100.0) / 1000.0);
-                self.last_frame_ms = Some(now_ms);
+                let dt_s = self.clock.tick(now_ms);
                 for live in &mut self.live {
-                    live.advance(dt_s * self.speed);
+                    live.advance(dt_s);
                 }
                 self.draw_in_use();
                 self.schedule(ctx);
@@ -212,9 +205,7 @@ impl Component for Memory {
                 self.restart();
             }
             Msg::Toggle => {
-                self.playing = !self.playing;
-                self.last_frame_ms = None;
-                if self.playing {
+                if self.clock.toggle() {
                     self.schedule(ctx);
                 } else {
                     self.frame = None;
@@ -232,7 +223,7 @@ impl Component for Memory {
                 self.note = None;
                 self.restart();
             }
-            Msg::Speed(speed) => self.speed = speed.clamp(0.1, 100.0),
+            Msg::Speed(speed) => self.clock.set_speed(speed),
         }
         let clients = params::get(&self.scenario, "clients").to_string();
         url_state::write(
@@ -259,7 +250,7 @@ impl Component for Memory {
         let clients = params::find("clients").copied();
         html! {
             <div class="live-widget">
-                <Transport playing={self.playing} speed={self.speed}
+                <Transport playing={self.clock.playing} speed={self.clock.speed}
                     on_toggle={link.callback(|()| Msg::Toggle)} on_step={link.callback(|()| Msg::Step)}
                     on_reset={link.callback(|()| Msg::Reset)} on_speed={link.callback(Msg::Speed)} />
                 <div class="widget-presets" role="group" aria-label="Presets">
@@ -334,7 +325,7 @@ impl Component for Memory {
 
 impl Memory {
     fn schedule(&mut self, ctx: &Context<Self>) {
-        if self.playing {
+        if self.clock.playing {
             let link = ctx.link().clone();
             self.frame = Some(request_animation_frame(move |ms| {
                 link.send_message(Msg::Frame(ms))

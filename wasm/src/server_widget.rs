@@ -14,7 +14,7 @@ use crate::WidgetProps;
 
 use crate::controls::{Slider, Transport};
 use crate::frame_times::FrameTimes;
-use crate::live::LiveSim;
+use crate::live::{Clock, LiveSim};
 use crate::{canvas, code_panes, params, presets, url_state};
 
 pub enum Msg {
@@ -31,10 +31,8 @@ pub enum Msg {
 pub struct ServerWidget {
     scenario: Scenario,
     live: LiveSim,
-    playing: bool,
-    speed: f64,
+    clock: Clock,
     frame: Option<AnimationFrame>,
-    last_frame_ms: Option<f64>,
     /// Where each request's dot is drawn now, for smooth movement.
     positions: HashMap<u64, (f64, f64)>,
     samples_drawn: usize,
@@ -65,15 +63,12 @@ impl Component for ServerWidget {
             .iter()
             .find(|(key, _)| key == "speed")
             .and_then(|(_, value)| value.parse::<f64>().ok())
-            .filter(|speed| speed.is_finite())
-            .map_or(1.0, |speed| speed.clamp(0.1, 100.0));
+            .unwrap_or(1.0);
         let mut widget = ServerWidget {
             live: LiveSim::new(&scenario),
             scenario,
-            playing: true,
-            speed,
+            clock: Clock::at(speed),
             frame: None,
-            last_frame_ms: None,
             positions: HashMap::new(),
             samples_drawn: 0,
             notes,
@@ -93,11 +88,8 @@ impl Component for ServerWidget {
         match msg {
             Msg::Frame(now_ms) => {
                 let started = crate::environment::now_ms();
-                let dt_s = self
-                    .last_frame_ms
-                    .map_or(0.0, |last| (now_ms - last).clamp(0.0, 100.0) / 1000.0);
-                self.last_frame_ms = Some(now_ms);
-                self.live.advance(dt_s * self.speed);
+                let dt_s = self.clock.tick(now_ms);
+                self.live.advance(dt_s);
                 self.draw(true);
                 self.frame_times
                     .record(crate::environment::now_ms() - started);
@@ -119,9 +111,7 @@ impl Component for ServerWidget {
                 self.changed(ctx)
             }
             Msg::Toggle => {
-                self.playing = !self.playing;
-                self.last_frame_ms = None;
-                if self.playing {
+                if self.clock.toggle() {
                     self.schedule(ctx);
                 } else {
                     self.frame = None;
@@ -145,7 +135,7 @@ impl Component for ServerWidget {
                 true
             }
             Msg::Speed(speed) => {
-                self.speed = speed.clamp(0.1, 100.0);
+                self.clock.set_speed(speed);
                 self.write_url(ctx);
                 true
             }
@@ -163,7 +153,7 @@ impl Component for ServerWidget {
         let link = ctx.link();
         let widget = ctx.props().widget.as_str();
         let transport = html! {
-            <Transport playing={self.playing} speed={self.speed}
+            <Transport playing={self.clock.playing} speed={self.clock.speed}
                 on_toggle={link.callback(|()| Msg::Toggle)}
                 on_step={link.callback(|()| Msg::Step)}
                 on_reset={link.callback(|()| Msg::Reset)}
@@ -207,7 +197,7 @@ impl Component for ServerWidget {
 
 impl ServerWidget {
     fn schedule(&mut self, ctx: &Context<Self>) {
-        if self.playing {
+        if self.clock.playing {
             let link = ctx.link().clone();
             self.frame = Some(request_animation_frame(move |ms| {
                 link.send_message(Msg::Frame(ms))
@@ -234,8 +224,8 @@ impl ServerWidget {
         for key in self.slider_keys(&ctx.props().widget) {
             pairs.push((key, params::get(&self.scenario, key).to_string()));
         }
-        if self.speed != 1.0 {
-            pairs.push(("speed", self.speed.to_string()));
+        if self.clock.speed != 1.0 {
+            pairs.push(("speed", self.clock.speed.to_string()));
         }
         url_state::write(&ctx.props().url_prefix, &pairs);
     }
