@@ -16,10 +16,10 @@
 //! entities (widgets).
 
 mod batch;
-pub mod defaults;
 mod engine;
+pub mod memory;
+pub mod pairing;
 mod report;
-mod scenario;
 pub mod sweep;
 pub mod theory;
 mod view;
@@ -27,7 +27,7 @@ mod view;
 pub use batch::Batch;
 pub use engine::Simulation;
 pub use report::{LatencySummary, QueueWait, Report, WindowMetrics};
-pub use scenario::{Scenario, ScenarioError, ServerKind, Service, Workload};
+pub use contract::{defaults, Scenario, ScenarioError, ServerKind, Service, Workload};
 pub use view::{
     ClientState, ClientView, ProcessView, RequestPhase, RequestView, WorkerState, WorkerView,
 };

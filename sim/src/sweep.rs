@@ -3,7 +3,7 @@
 //! [`Batch`]), so the page stays responsive while it computes.
 
 use crate::batch::Batch;
-use crate::{Scenario, ServerKind};
+use crate::Scenario;
 
 /// One concurrency level's results: (throughput, p99 latency) for sync and async.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,27 +31,22 @@ pub fn levels() -> Vec<u32> {
 }
 
 impl Sweep {
-    /// `base` gives the work per request and the sync pool; `requests` per point.
-    pub fn new(base: &Scenario, requests: u64) -> Sweep {
+    /// `base` gives the work per request and the sync pool, against `loops` event-loop
+    /// processes; `requests` per point.
+    pub fn new(base: &Scenario, loops: u32, requests: u64) -> Sweep {
         let levels = levels();
         let mut scenarios = Vec::new();
         for &clients in &levels {
-            for asynchronous in [false, true] {
-                let mut s = base.clone();
-                s.clients = Some(clients);
-                s.arrival_rate = None;
-                s.think_ms = 0.0;
-                s.requests = requests;
-                s.warmup = requests / 10;
-                s.timeout_ms = 0.0;
-                if asynchronous {
-                    s.server = ServerKind::Asyncio;
-                    s.workers = Some(1);
-                } else if s.server.is_event_loop() {
-                    s.server = ServerKind::Processes;
-                }
-                scenarios.push(s);
-            }
+            let mut s = base.clone();
+            s.clients = Some(clients);
+            s.arrival_rate = None;
+            s.think_ms = 0.0;
+            s.requests = requests;
+            s.warmup = requests / 10;
+            s.timeout_ms = 0.0;
+            let (sync, asynchronous) = crate::pairing::pair(&s, loops);
+            scenarios.push(sync);
+            scenarios.push(asynchronous);
         }
         Sweep {
             batch: Batch::new(scenarios),
@@ -136,7 +131,7 @@ mod tests {
     #[test]
     fn io_bound_work_crosses_over_and_cpu_bound_does_not() {
         let io = Scenario::parse("workers = 4\ncpu_ms = 1\nio_ms = 100\n").unwrap();
-        let mut sweep = Sweep::new(&io, 2_000);
+        let mut sweep = Sweep::new(&io, 1, 2_000);
         while !sweep.is_done() {
             sweep.run(50_000);
         }
@@ -144,7 +139,7 @@ mod tests {
         assert!(crossover > 4 && crossover <= 16, "crossover at {crossover}");
 
         let cpu = Scenario::parse("workers = 4\ncpu_ms = 20\nio_ms = 1\n").unwrap();
-        let mut sweep = Sweep::new(&cpu, 1_000);
+        let mut sweep = Sweep::new(&cpu, 1, 1_000);
         while !sweep.is_done() {
             sweep.run(50_000);
         }
@@ -154,7 +149,7 @@ mod tests {
     #[test]
     fn runs_in_slices_within_budget() {
         let s = Scenario::parse("workers = 4\ncpu_ms = 1\nio_ms = 100\n").unwrap();
-        let mut sweep = Sweep::new(&s, 1_000);
+        let mut sweep = Sweep::new(&s, 1, 1_000);
         assert!(sweep.run(1_000) <= 1_000);
         assert!(sweep.progress() < 1.0);
     }

@@ -113,14 +113,7 @@ impl Simulation {
                 })
                 .collect()
         };
-        let process_mb = scenario.effective_process_mb();
-        let fixed_mb = defaults::SHARED_MB
-            + f64::from(n_processes) * process_mb
-            + if kind == ServerKind::Threads {
-                f64::from(n_workers) * scenario.effective_thread_kib() / 1024.0
-            } else {
-                0.0
-            };
+        let (fixed_mb, task_mb) = crate::memory::server_mb(scenario);
         let mut arrivals = dist::stream(scenario.seed, dist::ARRIVALS);
         let (next_arrival, arrival_mean_s, n_clients) = match scenario.workload() {
             Workload::Open { rate } => {
@@ -141,7 +134,7 @@ impl Simulation {
             max_tasks: scenario.effective_max_tasks(),
             queue_limit: scenario.queue_limit,
             fixed_mb,
-            task_mb: scenario.effective_task_kib() / 1024.0,
+            task_mb,
             now: 0.0,
             events: 0,
             queue: EventQueue::default(),

@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use super::state::Phase;
 use super::Simulation;
 use crate::{Scenario, ServerKind, Service};
+use contract::key::{Accepts, Key};
 
 fn scenarios() -> impl Strategy<Value = Scenario> {
     let kind = prop::sample::select(ServerKind::ALL.to_vec());
@@ -134,10 +135,9 @@ proptest! {
 }
 
 /// A value for a key anywhere in its valid range, often at an end of it.
-fn value_for(spec: crate::scenario::Spec) -> BoxedStrategy<toml::Value> {
-    use crate::scenario::Spec;
-    match spec {
-        Spec::Int { min, max } => prop_oneof![
+fn value_for(accepts: Accepts) -> BoxedStrategy<toml::Value> {
+    match accepts {
+        Accepts::Int { min, max } => prop_oneof![
             Just(min),
             Just(max),
             (min..=max.min(min + 1000)),
@@ -145,13 +145,13 @@ fn value_for(spec: crate::scenario::Spec) -> BoxedStrategy<toml::Value> {
         ]
         .prop_map(toml::Value::Integer)
         .boxed(),
-        Spec::Num { min, max, open_min } => {
+        Accepts::Num { min, max, open_min } => {
             let low = if open_min { min + 1e-6 } else { min };
             prop_oneof![Just(low), Just(max), low..=max, low..=(low + 10.0).min(max)]
                 .prop_map(toml::Value::Float)
                 .boxed()
         }
-        Spec::Choice(names) => prop::sample::select(names.to_vec())
+        Accepts::Choice(names) => prop::sample::select(names.to_vec())
             .prop_map(|n| toml::Value::String(n.to_string()))
             .boxed(),
     }
@@ -159,10 +159,10 @@ fn value_for(spec: crate::scenario::Spec) -> BoxedStrategy<toml::Value> {
 
 /// Tables with a random subset of keys, each at a random valid (often extreme) value.
 fn extreme_tables() -> impl Strategy<Value = toml::Table> {
-    let keys: Vec<_> = crate::scenario::SPECS
-        .iter()
-        .map(|&(key, spec)| {
-            prop::option::weighted(0.4, value_for(spec)).prop_map(move |v| (key, v))
+    let keys: Vec<_> = Key::scenario_keys()
+        .map(|key| {
+            prop::option::weighted(0.4, value_for(key.accepts()))
+                .prop_map(move |v| (key.name(), v))
         })
         .collect();
     keys.prop_map(|pairs| {
@@ -181,7 +181,7 @@ proptest! {
     #[test]
     fn every_valid_scenario_runs_without_panicking(table in extreme_tables()) {
         // About 70% of these tables are valid; the rest exercise the validation.
-        let Ok(s) = Scenario::from_table(table) else {
+        let Ok(s) = Scenario::from_table(&table) else {
             return Ok(());
         };
         let mut sim = Simulation::new(&s);

@@ -1,6 +1,6 @@
 //! Range checks on a `Scenario` value, and the rules that involve several keys.
 
-use super::keys::{check_int, check_num};
+use crate::key::Key;
 use super::{Scenario, ScenarioError};
 
 /// In-flight requests an event-loop server may hold at once (tasks over all processes);
@@ -8,42 +8,10 @@ use super::{Scenario, ScenarioError};
 pub(crate) const MAX_TOTAL_TASKS: u64 = 1_000_000;
 
 pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
-    if let Some(w) = s.workers {
-        check_int("workers", w.into())?;
-    }
-    check_int("cores", s.cores.into())?;
-    if let Some(rate) = s.arrival_rate {
-        check_num("arrival_rate", rate)?;
-    }
-    if let Some(c) = s.clients {
-        check_int("clients", c.into())?;
-    }
-    check_num("think_ms", s.think_ms)?;
-    check_num("cpu_ms", s.cpu_ms)?;
-    check_num("io_ms", s.io_ms)?;
-    check_num("cv", s.cv)?;
-    check_int("io_calls", s.io_calls.into())?;
-    if let Some(us) = s.switch_us {
-        check_num("switch_us", us)?;
-    }
-    check_int("queue_limit", s.queue_limit.into())?;
-    check_num("timeout_ms", s.timeout_ms)?;
-    check_int("requests", i64::try_from(s.requests).unwrap_or(i64::MAX))?;
-    check_int("warmup", i64::try_from(s.warmup).unwrap_or(i64::MAX))?;
-    check_int("seed", i64::try_from(s.seed).unwrap_or(-1))?;
-    check_num("blocking_share", s.blocking_share)?;
-    if let Some(t) = s.max_tasks {
-        check_int("max_tasks", t.into())?;
-    }
-    check_num("switch_interval_ms", s.switch_interval_ms)?;
-    if let Some(mb) = s.process_mb {
-        check_num("process_mb", mb)?;
-    }
-    if let Some(kib) = s.thread_kib {
-        check_num("thread_kib", kib)?;
-    }
-    if let Some(kib) = s.task_kib {
-        check_num("task_kib", kib)?;
+    for key in Key::scenario_keys() {
+        if let Some(value) = s.get(key) {
+            value.checked(key)?;
+        }
     }
     combinations(s)
 }
@@ -82,6 +50,22 @@ fn combinations(s: &Scenario) -> Result<(), ScenarioError> {
                 ),
             ));
         }
+    }
+    Ok(())
+}
+
+/// A file or block that names both workload keys: one of them would silently win.
+pub fn check_workload_keys<'a>(mut names: impl Iterator<Item = &'a str>) -> Result<(), ScenarioError> {
+    let (mut open, mut closed) = (false, false);
+    for name in names.by_ref() {
+        open |= name == "arrival_rate";
+        closed |= name == "clients";
+    }
+    if open && closed {
+        return Err(ScenarioError::key(
+            "clients",
+            "give `arrival_rate` (an open workload) or `clients` (a closed one), not both",
+        ));
     }
     Ok(())
 }

@@ -4,21 +4,22 @@
 //! defaults. Keys whose default depends on the server kind are `Option`s here, so that
 //! "not given" survives a round trip; the effective values come from the accessors.
 
+mod access;
 mod error;
-mod keys;
+#[cfg(feature = "toml")]
+mod parse;
 mod validate;
 
+pub use access::Value;
 pub use error::ScenarioError;
-#[cfg(test)]
-pub(crate) use keys::{Spec, SPECS};
-
-use serde::{Deserialize, Serialize};
+#[cfg(feature = "toml")]
+pub use parse::value_of;
+pub use validate::check_workload_keys;
 
 use crate::defaults;
 
 /// The server architecture being simulated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ServerKind {
     /// A pool of single-threaded worker processes (gunicorn's sync worker).
     #[default]
@@ -54,6 +55,10 @@ impl ServerKind {
         }
     }
 
+    pub fn from_name(name: &str) -> Option<ServerKind> {
+        ServerKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
     /// True for the kinds that run an event loop: one task's CPU burst at a time.
     pub fn is_event_loop(self) -> bool {
         matches!(
@@ -64,8 +69,7 @@ impl ServerKind {
 }
 
 /// The distribution of CPU bursts and I/O waits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Service {
     /// Exponential: the textbook (Markovian) case.
     #[default]
@@ -88,26 +92,26 @@ impl Service {
             Service::Lognormal => "lognormal",
         }
     }
+
+    pub fn from_name(name: &str) -> Option<Service> {
+        Service::ALL.into_iter().find(|s| s.name() == name)
+    }
 }
 
 /// One simulation scenario. `Default` gives DESIGN.md's defaults.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     /// The server architecture.
     pub server: ServerKind,
     /// Pool size for processes/threads; event-loop processes for the others.
     /// `None`: 4 for processes and threads, 1 for the event loops.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workers: Option<u32>,
     /// CPU cores of the simulated machine.
     pub cores: u32,
     /// Open workload: Poisson arrivals per second. Exclusive with `clients`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub arrival_rate: Option<f64>,
     /// Closed workload: clients that send the next request `think_ms` after a reply.
     /// With neither this nor `arrival_rate`, [`defaults::CLIENTS`] closed clients.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clients: Option<u32>,
     /// Mean think time of a closed client, ms (always exponential).
     pub think_ms: f64,
@@ -122,7 +126,6 @@ pub struct Scenario {
     /// I/O waits per request.
     pub io_calls: u32,
     /// Cost of one context switch, µs. `None`: the measured cost for the server kind.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub switch_us: Option<f64>,
     /// Backlog of connections waiting for a worker before new ones are refused.
     pub queue_limit: u32,
@@ -140,18 +143,14 @@ pub struct Scenario {
     pub blocking_share: f64,
     /// Event loops only: concurrent tasks per process before new connections wait in
     /// the backlog. `None`: [`defaults::max_tasks`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tasks: Option<u32>,
     /// Threads only: how long a thread waits for the GIL before forcing a switch, ms.
     pub switch_interval_ms: f64,
     /// Unique memory of one worker process, MB. `None`: [`defaults::PROCESS_MB`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub process_mb: Option<f64>,
     /// Memory of one thread, KiB. `None`: [`defaults::THREAD_KIB`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_kib: Option<f64>,
     /// Memory of one task or greenlet, KiB. `None`: [`defaults::task_kib`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub task_kib: Option<f64>,
 }
 
@@ -195,31 +194,6 @@ pub enum Workload {
 }
 
 impl Scenario {
-    /// Every accepted key, in DESIGN.md's order, then the extensions.
-    pub const KEYS: &'static [&'static str] = keys::KEYS;
-
-    /// Parses TOML text and validates it.
-    pub fn parse(toml_text: &str) -> Result<Scenario, ScenarioError> {
-        let table: toml::Table = toml::from_str(toml_text).map_err(|e| ScenarioError {
-            key: None,
-            message: format!("not valid TOML: {}", e.message()),
-        })?;
-        Scenario::from_table(table)
-    }
-
-    /// Checks the keys and types of a TOML table, deserializes it and validates it.
-    pub fn from_table(table: toml::Table) -> Result<Scenario, ScenarioError> {
-        keys::check_table(&table)?;
-        let scenario: Scenario = table
-            .try_into()
-            .map_err(|e: toml::de::Error| ScenarioError {
-                key: None,
-                message: e.message().to_string(),
-            })?;
-        scenario.validate()?;
-        Ok(scenario)
-    }
-
     /// Checks every value against its range, and the combinations of keys.
     pub fn validate(&self) -> Result<(), ScenarioError> {
         validate::validate(self)

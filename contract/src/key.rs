@@ -1,0 +1,518 @@
+//! Every key a widget block or a scenario file may set: its name, what it accepts, its
+//! default and where that comes from, and the control a widget shows for it. This one
+//! table is what validation, the widgets' controls, URL state, embed links and the model
+//! page's table of defaults are all read from.
+
+use crate::ScenarioError;
+
+/// A key of a widget block. Scenario keys are the simulation's (DESIGN.md, "The
+/// scenario"); widget keys belong to one widget's presentation (`budget_mb`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Key {
+    Server,
+    Workers,
+    Cores,
+    ArrivalRate,
+    Clients,
+    ThinkMs,
+    CpuMs,
+    IoMs,
+    Service,
+    Cv,
+    IoCalls,
+    SwitchUs,
+    QueueLimit,
+    TimeoutMs,
+    Requests,
+    Warmup,
+    Seed,
+    BlockingShare,
+    MaxTasks,
+    SwitchIntervalMs,
+    ProcessMb,
+    ThreadKib,
+    TaskKib,
+    BudgetMb,
+}
+
+/// What a key accepts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Accepts {
+    /// An integer in `min..=max`.
+    Int { min: i64, max: i64 },
+    /// A number (integer or float) in the range; `open_min` excludes `min` itself.
+    Num { min: f64, max: f64, open_min: bool },
+    /// One of these names.
+    Choice(&'static [&'static str]),
+}
+
+/// Whose key it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The simulation's: part of [`crate::Scenario`], accepted by `simulate`.
+    Scenario,
+    /// A widget's own presentation setting.
+    Widget,
+}
+
+/// How a widget control moves through a numeric range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    Linear,
+    /// For ranges over several decades (clients, times).
+    Log,
+}
+
+/// The control a widget shows for a key: a slider over `min..=max`, or a choice.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Control {
+    pub label: &'static str,
+    pub unit: &'static str,
+    /// The slider's range: narrower than what the model accepts, wide enough to break
+    /// any server, small enough that a frame keeps up.
+    pub min: f64,
+    pub max: f64,
+    pub scale: Scale,
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct KeySpec {
+    pub key: Key,
+    pub name: &'static str,
+    pub accepts: Accepts,
+    pub scope: Scope,
+    /// The default as the model page shows it.
+    pub default: &'static str,
+    /// What the key sets (Markdown).
+    pub meaning: &'static str,
+    /// Where the default comes from (Markdown, with links to the sources).
+    pub source: &'static str,
+    pub control: Option<Control>,
+}
+
+const fn int(min: i64, max: i64) -> Accepts {
+    Accepts::Int { min, max }
+}
+const fn num(min: f64, max: f64) -> Accepts {
+    Accepts::Num {
+        min,
+        max,
+        open_min: false,
+    }
+}
+const fn positive(max: f64) -> Accepts {
+    Accepts::Num {
+        min: 0.0,
+        max,
+        open_min: true,
+    }
+}
+const fn slider(label: &'static str, unit: &'static str, min: f64, max: f64) -> Option<Control> {
+    Some(Control {
+        label,
+        unit,
+        min,
+        max,
+        scale: Scale::Linear,
+    })
+}
+const fn log_slider(label: &'static str, unit: &'static str, min: f64, max: f64) -> Option<Control> {
+    Some(Control {
+        label,
+        unit,
+        min,
+        max,
+        scale: Scale::Log,
+    })
+}
+const fn choice(label: &'static str) -> Option<Control> {
+    Some(Control {
+        label,
+        unit: "",
+        min: 0.0,
+        max: 0.0,
+        scale: Scale::Linear,
+    })
+}
+
+/// The table, in DESIGN.md's order, then the extensions; `KEYS[k as usize].key == k`
+/// (a test checks it). The ranges keep every accepted scenario finite and bounded in
+/// memory: at most 100 000 clients, a backlog of at most a million, and so on.
+pub const KEYS: &[KeySpec] = &[
+    KeySpec {
+        key: Key::Server,
+        name: "server",
+        accepts: Accepts::Choice(&["processes", "threads", "asyncio", "uvloop", "gevent"]),
+        scope: Scope::Scenario,
+        default: "`processes`",
+        meaning: "`processes`, `threads`, `asyncio`, `uvloop` or `gevent`",
+        source: "gunicorn's default worker is a synchronous process ([gunicorn design](https://docs.gunicorn.org/en/stable/design.html))",
+        control: choice("Server"),
+    },
+    KeySpec {
+        key: Key::Workers,
+        name: "workers",
+        accepts: int(1, 4096),
+        scope: Scope::Scenario,
+        default: "4, or 1 for event loops",
+        meaning: "pool size for processes and threads; number of event-loop processes for the others",
+        source: "a small pool for a two-core machine; gunicorn's documentation suggests [about two workers per core plus one](https://docs.gunicorn.org/en/stable/design.html#how-many-workers) as a starting point",
+        control: log_slider("Workers", "", 1.0, 128.0),
+    },
+    KeySpec {
+        key: Key::Cores,
+        name: "cores",
+        accepts: int(1, 256),
+        scope: Scope::Scenario,
+        default: "2",
+        meaning: "CPU cores of the simulated machine",
+        source: "a small cloud instance; our choice",
+        control: slider("Cores", "", 1.0, 16.0),
+    },
+    KeySpec {
+        key: Key::ArrivalRate,
+        name: "arrival_rate",
+        // At least one arrival in 1000 s keeps simulated time small enough for f64 to
+        // resolve microseconds over the longest run.
+        accepts: num(0.001, 1_000_000.0),
+        scope: Scope::Scenario,
+        default: "none, use this or `clients`",
+        meaning: "open workload: mean arrivals per second (Poisson)",
+        source: "",
+        control: log_slider("Arrivals", "/s", 1.0, 5_000.0),
+    },
+    KeySpec {
+        key: Key::Clients,
+        name: "clients",
+        accepts: int(1, 100_000),
+        scope: Scope::Scenario,
+        default: "10 if neither is given",
+        meaning: "closed workload: number of clients, each with one request in flight",
+        source: "enough to keep four workers busy, the article's first picture",
+        control: log_slider("Clients", "", 1.0, 10_000.0),
+    },
+    KeySpec {
+        key: Key::ThinkMs,
+        name: "think_ms",
+        accepts: num(0.0, 3_600_000.0),
+        scope: Scope::Scenario,
+        default: "0",
+        meaning: "mean pause of a closed client between reply and next request (exponential)",
+        source: "clients that resend at once, the harshest closed load",
+        control: None,
+    },
+    KeySpec {
+        key: Key::CpuMs,
+        name: "cpu_ms",
+        accepts: num(0.0, 600_000.0),
+        scope: Scope::Scenario,
+        default: "5",
+        meaning: "mean CPU time per request",
+        source: "illustrative: a few milliseconds of Python for a small API view; our choice, not a measurement",
+        control: log_slider("CPU per request", "ms", 0.1, 500.0),
+    },
+    KeySpec {
+        key: Key::IoMs,
+        name: "io_ms",
+        accepts: num(0.0, 600_000.0),
+        scope: Scope::Scenario,
+        default: "100",
+        meaning: "mean total I/O wait per request (database, upstream API)",
+        source: "illustrative: one upstream call of about 100 ms; our choice, not a measurement",
+        control: log_slider("I/O per request", "ms", 1.0, 5_000.0),
+    },
+    KeySpec {
+        key: Key::Service,
+        name: "service",
+        accepts: Accepts::Choice(&["exponential", "constant", "lognormal"]),
+        scope: Scope::Scenario,
+        default: "`exponential`",
+        meaning: "distribution of bursts and waits: `exponential`, `constant` or `lognormal`",
+        source: "exponential times make the model comparable with the textbook formulas below",
+        control: choice("Service times"),
+    },
+    KeySpec {
+        key: Key::Cv,
+        name: "cv",
+        accepts: positive(10.0),
+        scope: Scope::Scenario,
+        default: "1",
+        meaning: "spread of the lognormal distribution (standard deviation over mean)",
+        source: "the same spread as an exponential, so that only the shape of the tail changes",
+        control: None,
+    },
+    KeySpec {
+        key: Key::IoCalls,
+        name: "io_calls",
+        accepts: int(0, 100),
+        scope: Scope::Scenario,
+        default: "1",
+        meaning: "number of I/O waits per request; the CPU time is split into `io_calls + 1` bursts",
+        source: "one database or API call per request",
+        control: slider("I/O calls per request", "", 1.0, 32.0),
+    },
+    KeySpec {
+        key: Key::SwitchUs,
+        name: "switch_us",
+        accepts: num(0.0, 10_000.0),
+        scope: Scope::Scenario,
+        default: "depends on `server`, see the next table",
+        meaning: "CPU cost of one switch, in µs; 0 for the ideal model",
+        source: "project measurement",
+        control: None,
+    },
+    KeySpec {
+        key: Key::QueueLimit,
+        name: "queue_limit",
+        accepts: int(0, 1_000_000),
+        scope: Scope::Scenario,
+        default: "1024",
+        meaning: "requests that may wait in the backlog before new connections are refused",
+        source: "the same order as real servers; gunicorn's own [`backlog` setting](https://docs.gunicorn.org/en/stable/settings.html#backlog) defaults to 2048",
+        control: log_slider("Backlog limit", "", 1.0, 10_000.0),
+    },
+    KeySpec {
+        key: Key::TimeoutMs,
+        name: "timeout_ms",
+        accepts: num(0.0, 86_400_000.0),
+        scope: Scope::Scenario,
+        default: "0",
+        meaning: "a client gives up after this long; 0 means never",
+        source: "no timeouts, so that nothing is hidden",
+        control: None,
+    },
+    KeySpec {
+        key: Key::Requests,
+        name: "requests",
+        accepts: int(1, 100_000_000),
+        scope: Scope::Scenario,
+        default: "100000",
+        meaning: "requests to finish (completed, refused or timed out) after warm-up",
+        source: "enough for stable p99 values",
+        control: None,
+    },
+    KeySpec {
+        key: Key::Warmup,
+        name: "warmup",
+        accepts: int(0, 10_000_000),
+        scope: Scope::Scenario,
+        default: "1000",
+        meaning: "finished requests discarded before measuring",
+        source: "lets queues reach their usual length first",
+        control: None,
+    },
+    KeySpec {
+        key: Key::Seed,
+        name: "seed",
+        accepts: int(0, i64::MAX),
+        scope: Scope::Scenario,
+        default: "1",
+        meaning: "random seed; the same seed gives the same run everywhere",
+        source: "",
+        control: None,
+    },
+    KeySpec {
+        key: Key::BlockingShare,
+        name: "blocking_share",
+        accepts: num(0.0, 1.0),
+        scope: Scope::Scenario,
+        default: "0",
+        meaning: "event loops only: the share of I/O calls that block the whole loop, like a blocking driver inside `async def` or a C library gevent cannot patch",
+        source: "a well-behaved async application",
+        control: slider("Blocking I/O calls", "", 0.0, 1.0),
+    },
+    KeySpec {
+        key: Key::MaxTasks,
+        name: "max_tasks",
+        accepts: int(1, 100_000),
+        scope: Scope::Scenario,
+        default: "1000 for gevent, 10000 for asyncio and uvloop",
+        meaning: "event loops only: tasks one loop process holds before new connections wait in the backlog",
+        source: "gevent: gunicorn's [`worker_connections`](https://docs.gunicorn.org/en/stable/settings.html#worker-connections) default of 1000; asyncio and uvloop: Uvicorn limits concurrency only if you set its [`--limit-concurrency`](https://www.uvicorn.org/settings/#resource-limits) option; 10000 keeps the simulation's memory bounded",
+        control: None,
+    },
+    KeySpec {
+        key: Key::SwitchIntervalMs,
+        name: "switch_interval_ms",
+        // Below 0.1 ms a long CPU burst would be cut into millions of slices.
+        accepts: num(0.1, 1_000.0),
+        scope: Scope::Scenario,
+        default: "5",
+        meaning: "threads only: how long a thread waits for the GIL before the holder must hand it over",
+        source: "CPython's default switch interval ([`sys.getswitchinterval()`](https://docs.python.org/3/library/sys.html#sys.getswitchinterval))",
+        control: None,
+    },
+    KeySpec {
+        key: Key::ProcessMb,
+        name: "process_mb",
+        accepts: num(0.0, 100_000.0),
+        scope: Scope::Scenario,
+        default: "15",
+        meaning: "unique memory of one worker process, MB",
+        source: "project measurement, next table",
+        control: log_slider("Memory per process", "MB", 5.0, 2_000.0),
+    },
+    KeySpec {
+        key: Key::ThreadKib,
+        name: "thread_kib",
+        accepts: num(0.0, 1_000_000.0),
+        scope: Scope::Scenario,
+        default: "13",
+        meaning: "memory of one thread, KiB",
+        source: "project measurement, next table",
+        control: None,
+    },
+    KeySpec {
+        key: Key::TaskKib,
+        name: "task_kib",
+        accepts: num(0.0, 1_000_000.0),
+        scope: Scope::Scenario,
+        default: "1.1, or 6 for gevent",
+        meaning: "memory of one task or greenlet, KiB",
+        source: "project measurement, next table",
+        control: None,
+    },
+    KeySpec {
+        key: Key::BudgetMb,
+        name: "budget_mb",
+        accepts: num(64.0, 65_536.0),
+        scope: Scope::Widget,
+        default: "4096",
+        meaning: "`memory` widget: the RAM budget the connections must fit in, MB",
+        source: "a laptop-sized machine",
+        control: log_slider("RAM budget", "MB", 64.0, 65_536.0),
+    },
+];
+
+impl Key {
+    /// Every key, in the table's order.
+    pub fn all() -> impl Iterator<Item = Key> {
+        KEYS.iter().map(|spec| spec.key)
+    }
+
+    /// Scenario keys only, in the table's order.
+    pub fn scenario_keys() -> impl Iterator<Item = Key> {
+        KEYS.iter()
+            .filter(|spec| spec.scope == Scope::Scenario)
+            .map(|spec| spec.key)
+    }
+
+    pub fn spec(self) -> &'static KeySpec {
+        &KEYS[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    pub fn from_name(name: &str) -> Option<Key> {
+        KEYS.iter().find(|spec| spec.name == name).map(|spec| spec.key)
+    }
+
+    pub fn accepts(self) -> Accepts {
+        self.spec().accepts
+    }
+
+    pub fn control(self) -> Option<Control> {
+        self.spec().control
+    }
+
+    pub fn is_scenario(self) -> bool {
+        self.spec().scope == Scope::Scenario
+    }
+
+    /// Checks a number against what the key accepts.
+    pub fn check_number(self, value: f64) -> Result<(), ScenarioError> {
+        let ok = match self.accepts() {
+            Accepts::Int { min, max } => {
+                value.fract() == 0.0 && value >= min as f64 && value <= max as f64
+            }
+            // Written so that NaN fails every comparison and is refused.
+            Accepts::Num { min, max, open_min } => {
+                (if open_min { value > min } else { value >= min }) && value <= max
+            }
+            Accepts::Choice(_) => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(self.error(format!("must be {}, got {value}", self.accepts().expected())))
+        }
+    }
+
+    /// An error about this key.
+    pub fn error(self, message: impl Into<String>) -> ScenarioError {
+        ScenarioError::key(self.name(), message)
+    }
+}
+
+impl Accepts {
+    /// "an integer from 1 to 4096", "a number from 0 to 1", "one of ...".
+    pub fn expected(self) -> String {
+        match self {
+            Accepts::Int { min, max } => format!("an integer from {min} to {max}"),
+            Accepts::Num {
+                min,
+                max,
+                open_min: false,
+            } => format!("a number from {min} to {max}"),
+            Accepts::Num {
+                min,
+                max,
+                open_min: true,
+            } => format!("a number greater than {min} and at most {max}"),
+            Accepts::Choice(names) => {
+                let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+                format!("one of {}", quoted.join(", "))
+            }
+        }
+    }
+}
+
+/// The names of these keys, comma-separated, for messages.
+pub fn names(keys: impl Iterator<Item = Key>) -> String {
+    keys.map(Key::name).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_indexed_by_the_enum() {
+        for (index, spec) in KEYS.iter().enumerate() {
+            assert_eq!(spec.key as usize, index, "{}", spec.name);
+            assert_eq!(Key::from_name(spec.name), Some(spec.key));
+        }
+    }
+
+    #[test]
+    fn every_control_range_is_inside_what_the_key_accepts() {
+        for spec in KEYS {
+            let Some(control) = spec.control else { continue };
+            if matches!(spec.accepts, Accepts::Choice(_)) {
+                continue;
+            }
+            for value in [control.min, control.max] {
+                spec.key.check_number(value).unwrap_or_else(|e| panic!("{e}"));
+            }
+            assert!(control.min < control.max, "{}", spec.name);
+            if control.scale == Scale::Log {
+                assert!(control.min > 0.0, "{}: log scale from 0", spec.name);
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_checked_against_the_range_and_nan_is_refused() {
+        assert!(Key::Workers.check_number(4.0).is_ok());
+        assert!(Key::Workers.check_number(4.5).is_err());
+        assert!(Key::Cv.check_number(0.0).is_err());
+        assert!(Key::CpuMs.check_number(f64::NAN).is_err());
+        assert_eq!(
+            Key::Cores.check_number(0.0).unwrap_err().to_string(),
+            "key `cores`: must be an integer from 1 to 256, got 0"
+        );
+    }
+}

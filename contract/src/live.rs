@@ -1,0 +1,218 @@
+//! Live values: the numbers a widget computes as it runs (throughput, p99, ...) and its
+//! settings, by the names authors use in captions (`{sync.throughput}`), in challenges'
+//! conditions and as `predict` targets. Which names a widget offers is
+//! [`crate::WidgetKind::accepts`]'s.
+
+use std::fmt;
+
+use crate::key::Key;
+
+/// A measure of a running server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Metric {
+    /// Requests finished per second, over the last seconds.
+    Throughput,
+    /// Latency percentiles, ms.
+    P50,
+    P99,
+    /// Requests waiting (backlog, GIL, ready queues).
+    Queue,
+    /// Requests held by the server: busy workers, or tasks.
+    Busy,
+    /// Share of the cores in use, %.
+    Cpu,
+    /// Requests refused so far.
+    Refused,
+    /// Server memory now, MB.
+    Memory,
+    /// Cores the server can use (compare: each side's).
+    Cores,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 9] = [
+        Metric::Throughput,
+        Metric::P50,
+        Metric::P99,
+        Metric::Queue,
+        Metric::Busy,
+        Metric::Cpu,
+        Metric::Refused,
+        Metric::Memory,
+        Metric::Cores,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Throughput => "throughput",
+            Metric::P50 => "p50",
+            Metric::P99 => "p99",
+            Metric::Queue => "queue",
+            Metric::Busy => "busy",
+            Metric::Cpu => "cpu",
+            Metric::Refused => "refused",
+            Metric::Memory => "memory",
+            Metric::Cores => "cores",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == name)
+    }
+
+    /// The unit after a value in prose.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Metric::Throughput => "requests/s",
+            Metric::P50 | Metric::P99 => "ms",
+            Metric::Cpu => "%",
+            Metric::Memory => "MB",
+            _ => "",
+        }
+    }
+}
+
+/// The two servers of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    Sync,
+    Async,
+}
+
+impl Side {
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Sync => "sync",
+            Side::Async => "async",
+        }
+    }
+}
+
+/// Ways of holding a connection, for the `memory` widget's `fit.NAME` values.
+pub const FITS: [&str; 4] = ["processes", "threads", "tasks", "greenlets"];
+/// Server kinds whose switching the `context-switch` widget measures (`share.NAME`).
+pub const SHARES: [&str; 4] = ["threads", "asyncio", "uvloop", "gevent"];
+
+/// One named live value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LiveValue {
+    /// A server widget's measure: `throughput`.
+    Server(Metric),
+    /// One side of `compare`: `sync.p99`.
+    Of(Side, Metric),
+    /// `compare`'s load sweep: the concurrency from which the loop serves more.
+    Crossover,
+    /// `memory`: connections that fit the budget, by way of holding them (index into
+    /// [`FITS`]).
+    Fit(usize),
+    /// `context-switch`: % of the CPU spent switching (index into [`SHARES`]).
+    Share(usize),
+    /// A setting: `{workers}`.
+    Setting(Key),
+}
+
+impl LiveValue {
+    /// Reads a name as written in a caption or condition. Whether the widget offers it
+    /// is checked separately.
+    pub fn parse(name: &str) -> Option<LiveValue> {
+        let name = name.trim();
+        if name == "crossover" {
+            return Some(LiveValue::Crossover);
+        }
+        if let Some((prefix, rest)) = name.split_once('.') {
+            return match prefix {
+                "sync" => Metric::from_name(rest).map(|m| LiveValue::Of(Side::Sync, m)),
+                "async" => Metric::from_name(rest).map(|m| LiveValue::Of(Side::Async, m)),
+                "fit" => FITS.iter().position(|f| *f == rest).map(LiveValue::Fit),
+                "share" => SHARES.iter().position(|s| *s == rest).map(LiveValue::Share),
+                _ => None,
+            };
+        }
+        Metric::from_name(name)
+            .map(LiveValue::Server)
+            .or_else(|| Key::from_name(name).map(LiveValue::Setting))
+    }
+
+    /// How the value reads in prose: `38`, `0.25`, `1,200`.
+    pub fn format(self, value: f64) -> String {
+        if !value.is_finite() {
+            return "–".to_string();
+        }
+        match self {
+            LiveValue::Crossover if value <= 0.0 => "never".to_string(),
+            _ => format_number(value),
+        }
+    }
+}
+
+impl fmt::Display for LiveValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LiveValue::Server(m) => f.write_str(m.name()),
+            LiveValue::Of(side, m) => write!(f, "{}.{}", side.name(), m.name()),
+            LiveValue::Crossover => f.write_str("crossover"),
+            LiveValue::Fit(i) => write!(f, "fit.{}", FITS[*i]),
+            LiveValue::Share(i) => write!(f, "share.{}", SHARES[*i]),
+            LiveValue::Setting(key) => f.write_str(key.name()),
+        }
+    }
+}
+
+/// A number for prose: whole numbers with thousands separators from 10 up, one or two
+/// decimals below.
+pub fn format_number(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude >= 10.0 || value.fract() == 0.0 {
+        let whole = format!("{:.0}", magnitude);
+        let mut grouped = String::new();
+        for (i, digit) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(digit);
+        }
+        if value < 0.0 {
+            grouped.insert(0, '-');
+        }
+        grouped
+    } else if magnitude >= 1.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_back() {
+        for name in [
+            "throughput",
+            "sync.p99",
+            "async.cores",
+            "crossover",
+            "fit.tasks",
+            "share.uvloop",
+            "workers",
+            "budget_mb",
+        ] {
+            let value = LiveValue::parse(name).unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(value.to_string(), name);
+        }
+        for bad in ["thruput", "sync.fast", "fit.cows", "", "a.b.c"] {
+            assert_eq!(LiveValue::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers_read_well() {
+        assert_eq!(format_number(38.2), "38");
+        assert_eq!(format_number(3_812_000.0), "3,812,000");
+        assert_eq!(format_number(2.46), "2.5");
+        assert_eq!(format_number(0.256), "0.26");
+        assert_eq!(format_number(4.0), "4");
+        assert_eq!(LiveValue::Crossover.format(0.0), "never");
+    }
+}

@@ -1,0 +1,203 @@
+//! Real servers measured on the site's machine (`content/data/measured.json`, written by
+//! `bench/real/run.py`): the one typed reader of that file, and the overlay a widget
+//! draws from it. The site reads the file at build time and hands each widget what it
+//! draws inside its placeholder, so the bundle never parses JSON.
+
+use serde::Deserialize;
+
+/// The file, as far as the site uses it; other fields are ignored.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Measurements {
+    pub machine: Machine,
+    #[serde(default)]
+    pub servers: Vec<ServerInfo>,
+    pub series: Vec<Series>,
+    #[serde(default)]
+    pub agreement: Option<Agreement>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Machine {
+    pub cores: u32,
+    #[serde(default)]
+    pub cpu_model: String,
+    #[serde(default)]
+    pub memory_gb: f64,
+    #[serde(default)]
+    pub kernel: String,
+    #[serde(default)]
+    pub python: String,
+    #[serde(default)]
+    pub load_generator: String,
+    /// ISO 8601, UTC.
+    #[serde(default)]
+    pub date: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerInfo {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Series {
+    pub server: String,
+    /// `io` or `cpu`.
+    pub workload: String,
+    /// The simulated scenario, without `clients`.
+    pub scenario: ScenarioTable,
+    pub points: Vec<Point>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Point {
+    pub clients: u32,
+    pub measured: Figures,
+    pub simulated: Figures,
+}
+
+/// What was measured or simulated at one point.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Figures {
+    pub throughput_rps: f64,
+    #[serde(default)]
+    pub p50_ms: f64,
+    #[serde(default)]
+    pub p99_ms: f64,
+    #[serde(default)]
+    pub mean_ms: f64,
+    #[serde(default)]
+    pub other_cores: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Agreement {
+    pub points: u32,
+    pub within_25pct: u32,
+    pub median_abs_error: f64,
+}
+
+/// A scenario as the file writes it: key to number or name.
+pub type ScenarioTable = std::collections::BTreeMap<String, Scalar>;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Number(f64),
+    Text(String),
+}
+
+impl Measurements {
+    /// "2 cores (AMD EPYC), 2026-11-26".
+    pub fn machine_name(&self) -> String {
+        let date = self.machine.date.get(..10).unwrap_or("");
+        format!(
+            "{} cores ({}), {date}",
+            self.machine.cores, self.machine.cpu_model
+        )
+    }
+
+    pub fn label(&self, id: &str) -> String {
+        self.servers
+            .iter()
+            .find(|s| s.id == id)
+            .map_or_else(|| id.to_string(), |s| s.label.clone())
+    }
+
+    pub fn series(&self, server: &str, workload: &str) -> Option<&Series> {
+        self.series
+            .iter()
+            .find(|s| s.server == server && s.workload == workload)
+    }
+
+    /// What `compare` draws over its load sweep: gunicorn's sync workers and uvicorn,
+    /// measured with I/O-bound requests.
+    pub fn compare_overlay(&self) -> Option<Overlay> {
+        let line = |server: &str, label: &str| {
+            let series = self.series(server, "io")?;
+            Some(OverlaySeries {
+                label: label.to_string(),
+                points: series.throughput(|p| p.measured),
+            })
+        };
+        Some(Overlay {
+            machine: self.machine_name(),
+            series: vec![
+                line("gunicorn-sync", "gunicorn sync, measured")?,
+                line("uvicorn-asyncio", "uvicorn asyncio, measured")?,
+            ],
+        })
+    }
+}
+
+impl Series {
+    /// `(clients, throughput)` of the measured or simulated figures.
+    pub fn throughput(&self, which: impl Fn(&Point) -> Figures) -> Vec<(f64, f64)> {
+        self.points
+            .iter()
+            .map(|p| (f64::from(p.clients), which(p).throughput_rps))
+            .collect()
+    }
+
+    /// A number of the scenario, by key.
+    pub fn number(&self, key: &str) -> Option<f64> {
+        match self.scenario.get(key)? {
+            Scalar::Number(x) => Some(*x),
+            Scalar::Text(_) => None,
+        }
+    }
+}
+
+/// Measured lines a widget draws over its simulated ones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overlay {
+    /// Where they were measured.
+    pub machine: String,
+    pub series: Vec<OverlaySeries>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverlaySeries {
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+impl Overlay {
+    /// `measured.machine=...` and one `measured=LABEL\nX:Y X:Y` per series.
+    pub(crate) fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![("measured.machine", self.machine.clone())];
+        for series in &self.series {
+            let points: Vec<String> = series.points.iter().map(|(x, y)| format!("{x}:{y}")).collect();
+            pairs.push(("measured", format!("{}\n{}", series.label, points.join(" "))));
+        }
+        pairs
+    }
+
+    pub(crate) fn from_pairs(pairs: &[(String, String)]) -> Result<Overlay, String> {
+        let mut overlay = Overlay {
+            machine: String::new(),
+            series: Vec::new(),
+        };
+        for (name, value) in pairs {
+            if name == "measured.machine" {
+                overlay.machine = value.clone();
+                continue;
+            }
+            let (label, points) = value.split_once('\n').unwrap_or((value, ""));
+            let points = points
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(':')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect::<Option<Vec<(f64, f64)>>>()
+                .ok_or_else(|| format!("bad measured points for `{label}`"))?;
+            overlay.series.push(OverlaySeries {
+                label: label.to_string(),
+                points,
+            });
+        }
+        Ok(overlay)
+    }
+}

@@ -1,0 +1,272 @@
+//! Settings as a reader changes them: a widget's own keys beside the scenario, values
+//! clamped into a control's range with a note that says so, and the stops a slider
+//! moves through.
+
+use crate::key::{Accepts, Control, Key, Scale};
+use crate::live::format_number;
+use crate::scenario::Value;
+use crate::{Scenario, ScenarioError};
+
+/// The values of a widget's own keys (`budget_mb`); unset keys take the table's default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WidgetValues(Vec<(Key, f64)>);
+
+impl WidgetValues {
+    pub fn get(&self, key: Key) -> Option<f64> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    /// The value, or the table's default.
+    pub fn number(&self, key: Key) -> f64 {
+        self.get(key)
+            .unwrap_or_else(|| key.spec().default.parse().unwrap_or(0.0))
+    }
+
+    pub fn set(&mut self, key: Key, value: f64) -> Result<(), ScenarioError> {
+        if key.is_scenario() {
+            return Err(key.error("is a scenario key, not a widget setting"));
+        }
+        key.check_number(value)?;
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => {
+                self.0.push((key, value));
+                self.0.sort_by_key(|(k, _)| *k);
+            }
+        }
+        Ok(())
+    }
+
+    /// The values set, in the table's order.
+    pub fn iter(&self) -> impl Iterator<Item = (Key, f64)> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+/// The number a control shows for `key`.
+pub fn number(scenario: &Scenario, values: &WidgetValues, key: Key) -> Option<f64> {
+    if key.is_scenario() {
+        scenario.number(key)
+    } else {
+        Some(values.number(key))
+    }
+}
+
+/// Sets `key` from a control or a link, clamped into the control's range (or what the
+/// key accepts, when it has no control) and rounded for integer keys. Returns a note
+/// for the reader when the value had to change.
+pub fn set_clamped(
+    scenario: &mut Scenario,
+    values: &mut WidgetValues,
+    key: Key,
+    wanted: f64,
+) -> Option<String> {
+    let (min, max) = range(key);
+    let mut value = if wanted.is_finite() {
+        wanted.clamp(min, max)
+    } else {
+        min
+    };
+    let integer = matches!(key.accepts(), Accepts::Int { .. });
+    if integer {
+        value = value.round();
+    }
+    let result = if key.is_scenario() {
+        let typed = if integer {
+            Value::Int(value as i64)
+        } else {
+            Value::Num(value)
+        };
+        scenario.set(key, typed)
+    } else {
+        values.set(key, value)
+    };
+    if let Err(err) = result {
+        return Some(format!("not applied: {err}"));
+    }
+    let moved = !wanted.is_finite() || (value - wanted).abs() > 1e-9 * wanted.abs().max(1.0);
+    moved.then(|| {
+        let (label, unit) = key
+            .control()
+            .map_or((key.name(), ""), |c| (c.label, c.unit));
+        format!(
+            "{label} set to {}: the widget allows {} to {}",
+            with_unit(value, unit),
+            with_unit(min, unit),
+            with_unit(max, unit)
+        )
+    })
+}
+
+/// Applies `name=text` from a link: never fails, whatever the text; returns a note when
+/// the value was clamped or could not be used. Unknown names are left to the caller.
+pub fn apply_text(
+    scenario: &mut Scenario,
+    values: &mut WidgetValues,
+    key: Key,
+    text: &str,
+) -> Option<String> {
+    match key.accepts() {
+        Accepts::Choice(_) => match Value::parse(key, text) {
+            Ok(value) => scenario
+                .set(key, value)
+                .err()
+                .map(|e| format!("ignored: {e}")),
+            Err(_) => Some(format!(
+                "ignored {} `{text}`: not one of {}",
+                key.name(),
+                key.accepts().expected()
+            )),
+        },
+        _ => match text.trim().parse::<f64>() {
+            Ok(number) => set_clamped(scenario, values, key, number),
+            Err(_) => Some(format!("ignored {} = `{text}`: not a number", key.name())),
+        },
+    }
+}
+
+/// The range a value of `key` is clamped into.
+pub fn range(key: Key) -> (f64, f64) {
+    if let Some(control) = key.control() {
+        if !matches!(key.accepts(), Accepts::Choice(_)) {
+            return (control.min, control.max);
+        }
+    }
+    match key.accepts() {
+        Accepts::Int { min, max } => (min as f64, max as f64),
+        Accepts::Num { min, max, .. } => (min, max),
+        Accepts::Choice(_) => (0.0, 0.0),
+    }
+}
+
+/// The values a slider stops at, smallest first, all distinct: every integer of a
+/// short integer range; otherwise about `steps` values evenly spaced on the control's
+/// scale, rounded to two significant digits (integers for integer keys). An arrow key
+/// moves to the next stop, so it always changes the value.
+pub fn stops(key: Key, control: &Control) -> Vec<f64> {
+    const STEPS: usize = 120;
+    let integer = matches!(key.accepts(), Accepts::Int { .. });
+    let (min, max) = (control.min, control.max);
+    if integer && max - min <= STEPS as f64 {
+        return (min as i64..=max as i64).map(|i| i as f64).collect();
+    }
+    let mut stops: Vec<f64> = (0..=STEPS)
+        .map(|i| {
+            let t = i as f64 / STEPS as f64;
+            let raw = match control.scale {
+                Scale::Log => (min.ln() + t * (max.ln() - min.ln())).exp(),
+                Scale::Linear => min + t * (max - min),
+            };
+            let rounded = if integer {
+                raw.round()
+            } else if control.scale == Scale::Linear {
+                // Linear ranges such as 0..1: a round hundredth of the range.
+                let step = (max - min) / 100.0;
+                (raw / step).round() * step
+            } else {
+                two_significant(raw)
+            };
+            rounded.clamp(min, max)
+        })
+        .collect();
+    stops.dedup_by(|a, b| (*a - *b).abs() <= 1e-12 * a.abs().max(1.0));
+    stops
+}
+
+/// The stop nearest to `value` (on the control's scale).
+pub fn nearest_stop(stops: &[f64], value: f64, scale: Scale) -> usize {
+    let distance = |s: f64| match scale {
+        Scale::Log if s > 0.0 && value > 0.0 => (s.ln() - value.ln()).abs(),
+        _ => (s - value).abs(),
+    };
+    (0..stops.len())
+        .min_by(|a, b| distance(stops[*a]).total_cmp(&distance(stops[*b])))
+        .unwrap_or(0)
+}
+
+fn two_significant(value: f64) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let magnitude = 10f64.powf(value.abs().log10().floor() - 1.0);
+    (value / magnitude).round() * magnitude
+}
+
+/// `5 ms`, `0.20 ms`, `1,200`.
+pub fn with_unit(value: f64, unit: &str) -> String {
+    let number = format_number(value);
+    if unit.is_empty() {
+        number
+    } else if unit.starts_with('/') {
+        format!("{number}{unit}")
+    } else {
+        format!("{number} {unit}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::KEYS;
+
+    #[test]
+    fn extreme_values_are_clamped_with_a_note() {
+        let (mut s, mut v) = (Scenario::default(), WidgetValues::default());
+        let note = set_clamped(&mut s, &mut v, Key::Workers, 100_000.0).unwrap();
+        assert_eq!(s.workers, Some(128));
+        assert!(note.contains("Workers set to 128"), "{note}");
+        assert!(apply_text(&mut s, &mut v, Key::CpuMs, "NaN").is_some());
+        assert_eq!(s.cpu_ms, 0.1);
+        assert!(apply_text(&mut s, &mut v, Key::IoMs, "lots")
+            .unwrap()
+            .contains("not a number"));
+        assert!(apply_text(&mut s, &mut v, Key::Server, "tornado").is_some());
+        assert_eq!(apply_text(&mut s, &mut v, Key::Server, "uvloop"), None);
+        assert_eq!(s.server, crate::ServerKind::Uvloop);
+        assert_eq!(set_clamped(&mut s, &mut v, Key::BudgetMb, 10.0).map(|n| n.contains("64 MB")), Some(true));
+        assert_eq!(v.number(Key::BudgetMb), 64.0);
+        assert_eq!(WidgetValues::default().number(Key::BudgetMb), 4096.0);
+    }
+
+    #[test]
+    fn every_clamped_value_of_every_control_validates() {
+        for spec in KEYS.iter().filter(|s| s.control.is_some()) {
+            if matches!(spec.accepts, Accepts::Choice(_)) {
+                continue;
+            }
+            for value in [f64::MIN, -1.0, 0.0, 0.5, 1e12, f64::INFINITY, f64::NAN] {
+                let (mut s, mut v) = (Scenario::default(), WidgetValues::default());
+                set_clamped(&mut s, &mut v, spec.key, value);
+                s.validate()
+                    .unwrap_or_else(|e| panic!("{} = {value}: {e}", spec.name));
+            }
+        }
+    }
+
+    #[test]
+    fn every_slider_stop_is_distinct_and_moves_the_value() {
+        for spec in KEYS {
+            let Some(control) = spec.control else { continue };
+            if matches!(spec.accepts, Accepts::Choice(_)) {
+                continue;
+            }
+            let stops = stops(spec.key, &control);
+            assert!(stops.len() >= 2, "{}", spec.name);
+            assert_eq!(stops[0], control.min, "{}", spec.name);
+            assert_eq!(*stops.last().unwrap(), control.max, "{}", spec.name);
+            for pair in stops.windows(2) {
+                assert!(pair[0] < pair[1], "{}: {pair:?}", spec.name);
+            }
+            // Each stop set through the control stays itself: the arrow keys always
+            // land on a new value.
+            for (i, stop) in stops.iter().enumerate() {
+                let (mut s, mut v) = (Scenario::default(), WidgetValues::default());
+                set_clamped(&mut s, &mut v, spec.key, *stop);
+                let shown = number(&s, &v, spec.key).unwrap();
+                assert_eq!(nearest_stop(&stops, shown, control.scale), i, "{}: {stop}", spec.name);
+            }
+        }
+        let workers = stops(Key::Workers, &Key::Workers.control().unwrap());
+        assert_eq!(&workers[..5], &[1.0, 2.0, 3.0, 4.0, 5.0]);
+    }
+}
