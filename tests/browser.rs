@@ -294,6 +294,9 @@ async fn compare_widget_overlays_real_measurements() {
         )
         .await;
     browser
+        .eval(&format!("{w} W.querySelector('.widget-more').open = true"))
+        .await;
+    browser
         .find(".widget[data-widget=compare] button[name=measured]")
         .await
         .click()
@@ -302,7 +305,7 @@ async fn compare_widget_overlays_real_measurements() {
     let note = browser
         .wait_for(
             "the sweep with the measurements",
-            &format!("{w} const t = W.textContent; return t.includes('Load sweep done') && t.includes('measured on this site') && t"),
+            &format!("{w} const t = W.querySelector('.widget-summary').textContent; return t.includes('Load sweep: ') && t.includes('measured on this site') && t"),
             Duration::from_secs(60),
         )
         .await;

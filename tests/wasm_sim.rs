@@ -8,12 +8,13 @@ use std::time::Duration;
 use common::browser::exclusive;
 
 /// Scenarios covering every server kind and distribution.
+/// Each as a placeholder writes it (`data-scenario`), the form the bundle reads.
 const SCENARIOS: &[&str] = &[
-    r#"{"workers":4,"cores":4,"arrival_rate":320,"cpu_ms":10,"io_ms":0,"io_calls":0,"switch_us":0,"requests":20000,"warmup":0}"#,
-    r#"{"server":"threads","workers":8,"clients":40,"cpu_ms":20,"io_ms":20,"requests":5000}"#,
-    r#"{"server":"asyncio","clients":300,"cpu_ms":1,"io_ms":200,"service":"lognormal","cv":2.0,"requests":20000}"#,
-    r#"{"server":"uvloop","arrival_rate":500,"cpu_ms":1,"io_ms":50,"service":"constant","timeout_ms":300,"requests":20000}"#,
-    r#"{"server":"gevent","clients":50,"cpu_ms":2,"io_ms":100,"io_calls":3,"blocking_share":0.2,"queue_limit":20,"requests":10000,"seed":7}"#,
+    "workers=4&cores=4&arrival_rate=320&cpu_ms=10&io_ms=0&io_calls=0&switch_us=0&requests=20000&warmup=0",
+    "server=threads&workers=8&clients=40&cpu_ms=20&io_ms=20&requests=5000",
+    "server=asyncio&clients=300&cpu_ms=1&io_ms=200&service=lognormal&cv=2.0&requests=20000",
+    "server=uvloop&arrival_rate=500&cpu_ms=1&io_ms=50&service=constant&timeout_ms=300&requests=20000",
+    "server=gevent&clients=50&cpu_ms=2&io_ms=100&io_calls=3&blocking_share=0.2&queue_limit=20&requests=10000&seed=7",
 ];
 
 /// Imports the page's own wasm bundle (already initialised by its loader).
@@ -41,8 +42,8 @@ async fn wasm_reports_are_identical_to_native_ones() {
         );
         let wasm = browser.client.execute_async(&script, vec![]).await.unwrap();
         let wasm = wasm.as_str().unwrap().to_string();
-        let file = common::scratch("wasm-sim-scenario").join("s.json");
-        let toml = json_to_toml(params);
+        let file = common::scratch("wasm-sim-scenario").join("s.toml");
+        let toml = query_to_toml(params);
         std::fs::write(&file, toml).unwrap();
         let native = common::explainer(&["simulate", file.to_str().unwrap(), "--json"]);
         let native = String::from_utf8(native.stdout).unwrap();
@@ -69,13 +70,17 @@ async fn wasm_reports_are_identical_to_native_ones() {
     browser.close().await;
 }
 
-/// The same scenario as a TOML file for `simulate`: flat keys, so a line per key does.
-fn json_to_toml(params: &str) -> String {
-    let value: serde_json::Value = serde_json::from_str(params).unwrap();
-    value
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| format!("{k} = {v}\n"))
+/// The same scenario as a TOML file for `simulate`: a line per key, names quoted.
+fn query_to_toml(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap();
+            if value.parse::<f64>().is_ok() {
+                format!("{key} = {value}\n")
+            } else {
+                format!("{key} = \"{value}\"\n")
+            }
+        })
         .collect()
 }

@@ -88,12 +88,12 @@ const CASES: &[Case] = &[
     Case {
         index: 3,
         name: "compare",
-        ready: "W.textContent.includes('Load sweep done: from about')",
+        ready: "summary().includes('Load sweep: from about')",
         key_on: "input[name=cpu_ms]",
         key: Key::End,
-        after_key: "W.textContent.includes('Load sweep done: with this work the event loop never')",
+        after_key: "summary().includes('the event loops never serve')",
         click_on: ".widget-presets button:nth-child(2)",
-        after_click: "W.textContent.includes('Load sweep done: from about')",
+        after_click: "summary().includes('Load sweep: from about')",
     },
     Case {
         index: 4,
@@ -172,6 +172,13 @@ async fn check_case(browser: &Browser, case: &Case) {
         .await;
 
     let summary_before = browser.eval(&widget_js(i, "return summary()")).await;
+    // Presets sit under "More settings".
+    browser
+        .eval(&widget_js(
+            i,
+            "W.querySelector('.widget-more').open = true;",
+        ))
+        .await;
     let widgets = browser
         .client
         .find_all(Locator::Css(".widget[data-widget]"))
@@ -285,7 +292,10 @@ async fn state_goes_into_the_url_and_comes_back() {
             WAIT,
         )
         .await;
-    assert!(note.as_str().unwrap().contains("64 MB to 64 GB"), "{note}");
+    assert!(
+        note.as_str().unwrap().contains("64 MB to 65,536 MB"),
+        "{note}"
+    );
     browser.close().await;
 }
 
@@ -324,13 +334,9 @@ async fn a_broken_widget_leaves_the_others_working() {
     assert!(output.status.success(), "{}", common::text(&output));
     let page = out.join("index.html");
     let html = std::fs::read_to_string(&page).unwrap();
-    let start = html.find("data-params=\"").unwrap() + "data-params=\"".len();
+    let start = html.find("data-scenario=\"").unwrap() + "data-scenario=\"".len();
     let end = start + html[start..].find('"').unwrap();
-    let broken = format!(
-        "{}{{&quot;workers&quot;: -1, broken{}",
-        &html[..start],
-        &html[end..]
-    );
+    let broken = format!("{}workers=-1&amp;broken{}", &html[..start], &html[end..]);
     std::fs::write(&page, broken).unwrap();
     let url = common::serve_static(&out, "/").await;
     let browser = Browser::start(&[]).await;
@@ -347,10 +353,7 @@ async fn a_broken_widget_leaves_the_others_working() {
             WAIT,
         )
         .await;
-    assert!(
-        error.as_str().unwrap().contains("bad data-params"),
-        "{error}"
-    );
+    assert!(error.as_str().unwrap().contains("key `workers`"), "{error}");
     assert_eq!(
         browser
             .eval(&w(0, "return W.hasAttribute('data-live')"))
@@ -467,6 +470,11 @@ async fn charts_follow_the_theme_toggle() {
         .await;
     let before = browser.eval(&bars("return firstPixel()")).await;
     browser.find(".theme-toggle").await.click().await.unwrap();
+    // The toggle is at the top of the page: clicking it scrolls the widget away, and a
+    // widget out of view draws nothing until it is back.
+    browser
+        .eval(&bars("W.scrollIntoView({block: 'center'})"))
+        .await;
     let after = browser
         .wait_for(
             "the bars to take the new theme's background",

@@ -4,10 +4,12 @@
 
 mod bars;
 mod diagram;
+pub mod figure;
 
 pub use bars::{draw_bar_chart, BarChart};
 
 pub use diagram::{draw_diagram, Diagram, Dot, DotState, Layout};
+pub use figure::{Figure, Look, Panel, Row};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;

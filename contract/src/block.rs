@@ -51,7 +51,9 @@ pub fn parse(name: &str, body: &str) -> Result<Placeholder, Vec<BlockError>> {
     let table: toml::Table = match toml::from_str(body) {
         Ok(table) => table,
         Err(err) => {
-            let line = err.span().map(|s| body[..s.start.min(body.len())].lines().count().max(1));
+            let line = err
+                .span()
+                .map(|s| body[..s.start.min(body.len())].lines().count().max(1));
             errors.push(BlockError {
                 key: None,
                 line: Some(line.unwrap_or(1)),
@@ -153,7 +155,9 @@ fn presentation(
         }
         "controls" => {
             let offered = kind.spec().controls;
-            let list = value.as_array().ok_or("`controls` must be an array of control names")?;
+            let list = value
+                .as_array()
+                .ok_or("`controls` must be an array of control names")?;
             for item in list {
                 let control = item
                     .as_str()
@@ -276,10 +280,16 @@ mod tests {
             "workers = 0\ncontrols = [\"budget_mb\"]\npredict = \"workers\"\ncaption = \"{p99}\"\nbudget_mb = 100\n",
         );
         assert_eq!(all.len(), 5, "{all:?}");
-        assert!(all.iter().any(|e| e.contains("Some(\"workers\")") && e.contains("from 1 to 4096")));
+        assert!(all
+            .iter()
+            .any(|e| e.contains("Some(\"workers\")") && e.contains("from 1 to 4096")));
         assert!(all.iter().any(|e| e.contains("not a control of `compare`")));
-        assert!(all.iter().any(|e| e.contains("valid targets: sync.throughput")));
-        assert!(all.iter().any(|e| e.contains("`{p99}` is not a live value")));
+        assert!(all
+            .iter()
+            .any(|e| e.contains("valid targets: sync.throughput")));
+        assert!(all
+            .iter()
+            .any(|e| e.contains("`{p99}` is not a live value")));
         assert!(all.iter().any(|e| e.contains("unknown key `budget_mb`")));
     }
 

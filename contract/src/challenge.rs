@@ -23,7 +23,10 @@ impl Op {
     ];
 
     fn symbol(self) -> &'static str {
-        Op::ALL.iter().find(|(op, _)| *op == self).map_or("?", |(_, s)| s)
+        Op::ALL
+            .iter()
+            .find(|(op, _)| *op == self)
+            .map_or("?", |(_, s)| s)
     }
 
     fn holds(self, left: f64, right: f64) -> bool {
@@ -64,8 +67,9 @@ impl Condition {
             .min_by_key(|(at, _, _)| *at)
             .ok_or_else(malformed)?;
         let value = |name: &str| -> Result<LiveValue, String> {
-            let value = LiveValue::parse(name)
-                .ok_or_else(|| format!("condition `{text}`: `{}` is not a live value", name.trim()))?;
+            let value = LiveValue::parse(name).ok_or_else(|| {
+                format!("condition `{text}`: `{}` is not a live value", name.trim())
+            })?;
             if offered(&value) {
                 Ok(value)
             } else {
@@ -108,7 +112,7 @@ impl fmt::Display for Condition {
         write!(f, "{} {} ", self.left, self.op.symbol())?;
         match self.right {
             Operand::Number(x) => write!(f, "{x}"),
-            Operand::Scaled(factor, value) if factor == 1.0 => write!(f, "{value}"),
+            Operand::Scaled(1.0, value) => write!(f, "{value}"),
             Operand::Scaled(factor, value) => write!(f, "{factor} * {value}"),
         }
     }
@@ -132,7 +136,10 @@ impl Challenge {
 /// A short id from a challenge's text: its first words, lowercased.
 pub fn id_of(text: &str) -> String {
     let mut id = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
         if id.len() > 40 {
             break;
         }
@@ -168,9 +175,15 @@ mod tests {
     #[test]
     fn bad_conditions_say_why() {
         assert!(parse("p99").unwrap_err().contains("not of the form"));
-        assert!(parse("speed > 3").unwrap_err().contains("`speed` is not a live value"));
-        assert!(parse("fit.tasks > 3").unwrap_err().contains("has no live value"));
-        assert!(parse("p99 < x * p50").unwrap_err().contains("not of the form"));
+        assert!(parse("speed > 3")
+            .unwrap_err()
+            .contains("`speed` is not a live value"));
+        assert!(parse("fit.tasks > 3")
+            .unwrap_err()
+            .contains("has no live value"));
+        assert!(parse("p99 < x * p50")
+            .unwrap_err()
+            .contains("not of the form"));
         assert!(parse("p99 < inf").is_err());
     }
 

@@ -117,7 +117,12 @@ const fn slider(label: &'static str, unit: &'static str, min: f64, max: f64) -> 
         scale: Scale::Linear,
     })
 }
-const fn log_slider(label: &'static str, unit: &'static str, min: f64, max: f64) -> Option<Control> {
+const fn log_slider(
+    label: &'static str,
+    unit: &'static str,
+    min: f64,
+    max: f64,
+) -> Option<Control> {
     Some(Control {
         label,
         unit,
@@ -407,7 +412,9 @@ impl Key {
     }
 
     pub fn from_name(name: &str) -> Option<Key> {
-        KEYS.iter().find(|spec| spec.name == name).map(|spec| spec.key)
+        KEYS.iter()
+            .find(|spec| spec.name == name)
+            .map(|spec| spec.key)
     }
 
     pub fn accepts(self) -> Accepts {
@@ -437,7 +444,10 @@ impl Key {
         if ok {
             Ok(())
         } else {
-            Err(self.error(format!("must be {}, got {value}", self.accepts().expected())))
+            Err(self.error(format!(
+                "must be {}, got {value}",
+                self.accepts().expected()
+            )))
         }
     }
 
@@ -490,12 +500,16 @@ mod tests {
     #[test]
     fn every_control_range_is_inside_what_the_key_accepts() {
         for spec in KEYS {
-            let Some(control) = spec.control else { continue };
+            let Some(control) = spec.control else {
+                continue;
+            };
             if matches!(spec.accepts, Accepts::Choice(_)) {
                 continue;
             }
             for value in [control.min, control.max] {
-                spec.key.check_number(value).unwrap_or_else(|e| panic!("{e}"));
+                spec.key
+                    .check_number(value)
+                    .unwrap_or_else(|e| panic!("{e}"));
             }
             assert!(control.min < control.max, "{}", spec.name);
             if control.scale == Scale::Log {

@@ -133,6 +133,35 @@ impl LiveValue {
             .or_else(|| Key::from_name(name).map(LiveValue::Setting))
     }
 
+    /// What it is, in words, for a question to the reader: "the event loops'
+    /// throughput, in requests per second".
+    pub fn describe(self) -> String {
+        let measure = |m: Metric| match m {
+            Metric::Throughput => "throughput, in requests per second",
+            Metric::P50 => "median latency (p50), in ms",
+            Metric::P99 => "99th percentile latency (p99), in ms",
+            Metric::Queue => "number of requests waiting",
+            Metric::Busy => "number of requests being served",
+            Metric::Cpu => "CPU use, in % of the cores",
+            Metric::Refused => "number of refused requests",
+            Metric::Memory => "memory, in MB",
+            Metric::Cores => "number of cores used",
+        };
+        match self {
+            LiveValue::Server(m) => format!("the server's {}", measure(m)),
+            LiveValue::Of(Side::Sync, m) => format!("the sync pool's {}", measure(m)),
+            LiveValue::Of(Side::Async, m) => format!("the event loops' {}", measure(m)),
+            LiveValue::Crossover => {
+                "the number of concurrent clients from which the event loops serve more".into()
+            }
+            LiveValue::Fit(i) => format!("the number of connections that fit as {}", FITS[i]),
+            LiveValue::Share(i) => {
+                format!("the share of CPU time {} spend switching, in %", SHARES[i])
+            }
+            LiveValue::Setting(key) => format!("the setting {}", key.name()),
+        }
+    }
+
     /// How the value reads in prose: `38`, `0.25`, `1,200`.
     pub fn format(self, value: f64) -> String {
         if !value.is_finite() {

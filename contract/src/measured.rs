@@ -5,6 +5,8 @@
 
 use serde::Deserialize;
 
+use crate::{Key, Scenario, ScenarioError, Value};
+
 /// The file, as far as the site uses it; other fields are ignored.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Measurements {
@@ -121,8 +123,10 @@ impl Measurements {
                 points: series.throughput(|p| p.measured),
             })
         };
+        let scenario = self.series("gunicorn-sync", "io")?.scenario_of(64).ok()?;
         Some(Overlay {
             machine: self.machine_name(),
+            scenario,
             series: vec![
                 line("gunicorn-sync", "gunicorn sync, measured")?,
                 line("uvicorn-asyncio", "uvicorn asyncio, measured")?,
@@ -140,6 +144,24 @@ impl Series {
             .collect()
     }
 
+    /// The series' scenario with `clients` closed clients.
+    pub fn scenario_of(&self, clients: u32) -> Result<Scenario, ScenarioError> {
+        let mut scenario = Scenario::default();
+        for (name, value) in &self.scenario {
+            let key = Key::from_name(name)
+                .filter(|k| k.is_scenario())
+                .ok_or_else(|| ScenarioError::key(name, "unknown key in a measured scenario"))?;
+            let text = match value {
+                Scalar::Number(x) => x.to_string(),
+                Scalar::Text(t) => t.clone(),
+            };
+            scenario.set(key, Value::parse(key, &text)?)?;
+        }
+        scenario.set(Key::Clients, Value::Int(i64::from(clients)))?;
+        scenario.validate()?;
+        Ok(scenario)
+    }
+
     /// A number of the scenario, by key.
     pub fn number(&self, key: &str) -> Option<f64> {
         match self.scenario.get(key)? {
@@ -154,6 +176,9 @@ impl Series {
 pub struct Overlay {
     /// Where they were measured.
     pub machine: String,
+    /// The scenario they were measured with; the lines belong over a simulation of
+    /// this scenario only.
+    pub scenario: Scenario,
     pub series: Vec<OverlaySeries>,
 }
 
@@ -164,12 +189,32 @@ pub struct OverlaySeries {
 }
 
 impl Overlay {
-    /// `measured.machine=...` and one `measured=LABEL\nX:Y X:Y` per series.
+    /// Whether the lines belong over a simulation of `scenario`: the same scenario,
+    /// whatever its number of clients (a sweep varies them).
+    pub fn fits(&self, scenario: &Scenario) -> bool {
+        let mut same = scenario.clone();
+        same.clients = self.scenario.clients;
+        same.arrival_rate = self.scenario.arrival_rate;
+        same == self.scenario
+    }
+
+    /// `measured.machine=...`, `measured.scenario=...` and one `measured=LABEL\nX:Y X:Y`
+    /// per series.
     pub(crate) fn to_pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = vec![("measured.machine", self.machine.clone())];
+        let mut pairs = vec![
+            ("measured.machine", self.machine.clone()),
+            ("measured.scenario", self.scenario.to_query()),
+        ];
         for series in &self.series {
-            let points: Vec<String> = series.points.iter().map(|(x, y)| format!("{x}:{y}")).collect();
-            pairs.push(("measured", format!("{}\n{}", series.label, points.join(" "))));
+            let points: Vec<String> = series
+                .points
+                .iter()
+                .map(|(x, y)| format!("{x}:{y}"))
+                .collect();
+            pairs.push((
+                "measured",
+                format!("{}\n{}", series.label, points.join(" ")),
+            ));
         }
         pairs
     }
@@ -177,11 +222,16 @@ impl Overlay {
     pub(crate) fn from_pairs(pairs: &[(String, String)]) -> Result<Overlay, String> {
         let mut overlay = Overlay {
             machine: String::new(),
+            scenario: Scenario::default(),
             series: Vec::new(),
         };
         for (name, value) in pairs {
             if name == "measured.machine" {
                 overlay.machine = value.clone();
+                continue;
+            }
+            if name == "measured.scenario" {
+                overlay.scenario = Scenario::from_query(value).map_err(|e| e.to_string())?;
                 continue;
             }
             let (label, points) = value.split_once('\n').unwrap_or((value, ""));

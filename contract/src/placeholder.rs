@@ -116,9 +116,15 @@ impl Placeholder {
     }
 
     /// Reads the attributes back; the caption stays in the page.
-    pub fn from_attributes(widget: &str, scenario: &str, options: &str) -> Result<Placeholder, String> {
-        let kind = WidgetKind::from_name(widget).ok_or_else(|| format!("no widget is called `{widget}`"))?;
-        let scenario = Scenario::from_query(scenario).map_err(|e| format!("widget `{widget}`: {e}"))?;
+    pub fn from_attributes(
+        widget: &str,
+        scenario: &str,
+        options: &str,
+    ) -> Result<Placeholder, String> {
+        let kind = WidgetKind::from_name(widget)
+            .ok_or_else(|| format!("no widget is called `{widget}`"))?;
+        let scenario =
+            Scenario::from_query(scenario).map_err(|e| format!("widget `{widget}`: {e}"))?;
         let options = Options::from_query(kind, options)?;
         Ok(Placeholder {
             kind,
@@ -137,7 +143,12 @@ impl Placeholder {
             .into_iter()
             .map(|(key, value)| (key.name(), value.to_string()))
             .collect();
-        pairs.extend(self.options.values.iter().map(|(k, v)| (k.name(), v.to_string())));
+        pairs.extend(
+            self.options
+                .values
+                .iter()
+                .map(|(k, v)| (k.name(), v.to_string())),
+        );
         query::encode(pairs)
     }
 }
@@ -233,10 +244,13 @@ mod tests {
     #[test]
     fn captions_split_into_text_and_values() {
         let offered = |v: LiveValue| WidgetKind::Compare.accepts(v);
-        let segments = Caption::parse("At {sync.throughput} req/s {{not}} {workers}.", offered).unwrap();
+        let segments =
+            Caption::parse("At {sync.throughput} req/s {{not}} {workers}.", offered).unwrap();
         assert_eq!(segments.len(), 5, "{segments:?}");
         assert_eq!(segments[2], Segment::Text(" req/s {not} ".into()));
-        assert!(Caption::parse("{p99}", offered).unwrap_err().contains("`{p99}` is not a live value"));
+        assert!(Caption::parse("{p99}", offered)
+            .unwrap_err()
+            .contains("`{p99}` is not a live value"));
         assert!(Caption::parse("a { b", offered).is_err());
         assert!(Caption::parse("a } b", offered).is_err());
     }
@@ -263,6 +277,7 @@ mod tests {
                 }],
                 measured: Some(Overlay {
                     machine: "2 cores & more".into(),
+                    scenario: Scenario::from_query("cpu_ms=0.1&io_ms=50&clients=64").unwrap(),
                     series: vec![OverlaySeries {
                         label: "gunicorn, measured".into(),
                         points: vec![(1.0, 19.5), (2.0, 39.25)],

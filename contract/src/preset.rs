@@ -101,8 +101,14 @@ pub(crate) const CONTEXT_SWITCH: &[Preset] = &[
 ];
 
 pub(crate) const MEMORY: &[Preset] = &[
-    preset("A small VM: 512 MB, 100 clients", "budget_mb=512&clients=100"),
-    preset("A laptop: 4 GB, 2,000 clients", "budget_mb=4096&clients=2000"),
+    preset(
+        "A small VM: 512 MB, 100 clients",
+        "budget_mb=512&clients=100",
+    ),
+    preset(
+        "A laptop: 4 GB, 2,000 clients",
+        "budget_mb=4096&clients=2000",
+    ),
     preset(
         "A big server: 64 GB, 10,000 clients",
         "budget_mb=65536&clients=10000",

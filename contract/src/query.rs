@@ -35,6 +35,9 @@ mod tests {
         assert_eq!(back.len(), 2);
         assert_eq!(back[0].1, pairs[0].1);
         assert_eq!(back[1].1, pairs[1].1);
-        assert_eq!(decode("?a=1&b"), [("a".into(), "1".into()), ("b".into(), String::new())]);
+        assert_eq!(
+            decode("?a=1&b"),
+            [("a".into(), "1".into()), ("b".into(), String::new())]
+        );
     }
 }

@@ -119,7 +119,8 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec {
         kind: WidgetKind::ContextSwitch,
         name: "context-switch",
-        about: "what a context switch costs per server kind, and how much of the CPU switching eats",
+        about:
+            "what a context switch costs per server kind, and how much of the CPU switching eats",
         controls: &[Key::CpuMs, Key::IoMs, Key::IoCalls],
         servers: &[],
         widget_keys: &[],
@@ -191,7 +192,11 @@ impl WidgetKind {
 
 /// The names of every widget, for messages.
 pub fn names() -> String {
-    WIDGETS.iter().map(|w| w.name).collect::<Vec<_>>().join(", ")
+    WIDGETS
+        .iter()
+        .map(|w| w.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

@@ -21,10 +21,7 @@ fn main() {
     let start = Instant::now();
     let report = sim::run(&scenario);
     let seconds = start.elapsed().as_secs_f64();
-    println!(
-        "{}",
-        serde_json::to_string(&report).expect("a report serializes")
-    );
+    println!("{}", report.to_json());
     eprintln!(
         "{seconds:.3} s, {} events, {:.1} M events/s",
         report.events,

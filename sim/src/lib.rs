@@ -25,9 +25,9 @@ pub mod theory;
 mod view;
 
 pub use batch::Batch;
+pub use contract::{defaults, Scenario, ScenarioError, ServerKind, Service, Workload};
 pub use engine::Simulation;
 pub use report::{LatencySummary, QueueWait, Report, WindowMetrics};
-pub use contract::{defaults, Scenario, ScenarioError, ServerKind, Service, Workload};
 pub use view::{
     ClientState, ClientView, ProcessView, RequestPhase, RequestView, WorkerState, WorkerView,
 };

@@ -88,7 +88,10 @@ mod tests {
     #[test]
     fn a_gigabyte_holds_tens_of_processes_and_hundreds_of_thousands_of_tasks() {
         let f = footprints(&Scenario::default());
-        assert_eq!(f[0].connections(1024.0), ((1024.0 - 14.0) / 15.0_f64).floor());
+        assert_eq!(
+            f[0].connections(1024.0),
+            ((1024.0 - 14.0) / 15.0_f64).floor()
+        );
         assert!(f[1].connections(1024.0) > 70_000.0);
         assert!(f[2].connections(1024.0) > 800_000.0);
         assert!(f[2].connections(1024.0) > f[3].connections(1024.0));
@@ -97,8 +100,10 @@ mod tests {
 
     #[test]
     fn the_engine_counts_the_same_memory() {
-        let mut s = Scenario::default();
-        s.workers = Some(8);
+        let s = Scenario {
+            workers: Some(8),
+            ..Scenario::default()
+        };
         let (fixed, _) = server_mb(&s);
         assert_eq!(fixed, footprints(&s)[0].memory_mb(8.0));
     }

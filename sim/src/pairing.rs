@@ -37,6 +37,9 @@ mod tests {
         assert_eq!(sync.workers, Some(6));
         assert_eq!(asynchronous.server, ServerKind::Uvloop);
         assert_eq!(asynchronous.workers, Some(2));
-        assert_eq!((sync.cpu_ms, sync.cores), (asynchronous.cpu_ms, asynchronous.cores));
+        assert_eq!(
+            (sync.cpu_ms, sync.cores),
+            (asynchronous.cpu_ms, asynchronous.cores)
+        );
     }
 }

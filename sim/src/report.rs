@@ -1,10 +1,8 @@
 //! What a run reports: the JSON object of DESIGN.md, and the sliding-window metrics that
 //! widgets draw each frame.
 
-use serde::Serialize;
-
 /// Latency percentiles of completed requests, ms.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct LatencySummary {
     pub mean: f64,
     pub p50: f64,
@@ -14,7 +12,7 @@ pub struct LatencySummary {
 }
 
 /// Time requests spent waiting (for a worker, the GIL or the event loop), ms.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct QueueWait {
     pub mean: f64,
 }
@@ -23,7 +21,7 @@ pub struct QueueWait {
 /// `sim_time_s` which describe the whole run including warmup.
 ///
 /// Field order and names are DESIGN.md's JSON, which `simulate --json` prints as is.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     /// Requests completed (replied to) after warmup.
     pub completed: u64,
@@ -52,7 +50,7 @@ pub struct Report {
 }
 
 /// Metrics over the last simulated seconds, plus a few totals, for live charts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct WindowMetrics {
     /// Length of the window these metrics cover, s (shorter at the start of a run).
     pub window_s: f64,
@@ -68,7 +66,7 @@ pub struct WindowMetrics {
     pub queue_len: u32,
     /// Requests whose client is waiting for a reply now.
     pub in_flight: u32,
-    /// Workers (or event loops) holding a request now.
+    /// Workers holding a request now; for event loops, the tasks they hold.
     pub busy_workers: u32,
     /// Server memory now, MB.
     pub memory_mb: f64,
@@ -76,6 +74,46 @@ pub struct WindowMetrics {
     pub completed: u64,
     pub dropped: u64,
     pub timed_out: u64,
+}
+
+impl Report {
+    /// The JSON object of DESIGN.md, fields in its order: what `simulate --json` prints
+    /// and what the widgets' `simulate` returns, written here so that both print the
+    /// same text for the same report.
+    pub fn to_json(&self) -> String {
+        let l = &self.latency_ms;
+        format!(
+            "{{\"completed\":{},\"throughput_rps\":{},\"latency_ms\":{{\"mean\":{},\"p50\":{},\"p95\":{},\"p99\":{},\"max\":{}}},\
+             \"queue_wait_ms\":{{\"mean\":{}}},\"queue_len_mean\":{},\"cpu_utilization\":{},\"dropped\":{},\"timed_out\":{},\
+             \"memory_mb_peak\":{},\"context_switches\":{},\"events\":{},\"sim_time_s\":{}}}",
+            self.completed,
+            number(self.throughput_rps),
+            number(l.mean),
+            number(l.p50),
+            number(l.p95),
+            number(l.p99),
+            number(l.max),
+            number(self.queue_wait_ms.mean),
+            number(self.queue_len_mean),
+            number(self.cpu_utilization),
+            self.dropped,
+            self.timed_out,
+            number(self.memory_mb_peak),
+            self.context_switches,
+            self.events,
+            number(self.sim_time_s),
+        )
+    }
+}
+
+/// A JSON number: the shortest text that reads back as the same f64 (`0.0`, `59.8`,
+/// `1e-7`); `null` for what JSON cannot hold, which a finite run never produces.
+fn number(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:?}")
+    } else {
+        "null".to_string()
+    }
 }
 
 /// A readable table, for `simulate` without `--json`.
@@ -115,7 +153,9 @@ mod tests {
 
     #[test]
     fn json_has_exactly_the_design_fields_in_order() {
-        let json = serde_json::to_string(&Report::default()).unwrap();
+        let json = Report::default().to_json();
+        let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(parsed["latency_ms"]["p99"], 0.0);
         assert_eq!(
             json,
             "{\"completed\":0,\"throughput_rps\":0.0,\"latency_ms\":{\"mean\":0.0,\"p50\":0.0,\

@@ -1,10 +1,8 @@
 //! Read-only views of the live entities, for widgets to draw. Ids are stable for the
 //! life of the entity: a request keeps its id from arrival to reply.
 
-use serde::Serialize;
-
 /// Where a request is now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestPhase {
     /// In the backlog, waiting for a worker (or for a loop with room for a task).
     Queued,
@@ -22,7 +20,7 @@ pub enum RequestPhase {
 }
 
 /// One live request.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RequestView {
     /// Stable id: the request's arrival number, from 0.
     pub id: u64,
@@ -38,7 +36,7 @@ pub struct RequestView {
 }
 
 /// What a worker (a process, a thread or an event loop) is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkerState {
     /// No request.
     Idle,
@@ -54,7 +52,7 @@ pub enum WorkerState {
 
 /// One worker: a process of the `processes` server, a thread of the `threads` server,
 /// or an event-loop process.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WorkerView {
     pub id: u32,
     /// The OS process it belongs to.
@@ -67,7 +65,7 @@ pub struct WorkerView {
 }
 
 /// What a closed client is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ClientState {
     /// Thinking until the next request.
     Thinking,
@@ -76,7 +74,7 @@ pub enum ClientState {
 }
 
 /// One closed client.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ClientView {
     pub id: u32,
     pub state: ClientState,
@@ -87,7 +85,7 @@ pub struct ClientView {
 /// One OS process: what the cores are shared between. Processor sharing has no fixed
 /// assignment of processes to cores; `speed` says how much of a core each running
 /// process gets now (1 when no more run than there are cores).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ProcessView {
     pub id: u32,
     /// The request whose CPU burst runs now (the GIL holder, the loop's current task).

@@ -9,6 +9,7 @@ mod diagnostic;
 mod embed;
 mod fallback;
 mod highlight;
+mod keys_table;
 mod links;
 mod markdown;
 mod measured;
@@ -25,7 +26,6 @@ use std::path::PathBuf;
 pub use assets::{OutputFile, Precompressed};
 pub use diagnostic::Diagnostic;
 pub use shell::Shell;
-pub use widget::NAMES as WIDGET_NAMES;
 
 /// Everything a build needs to know.
 #[derive(Debug, Clone)]
@@ -104,6 +104,18 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
     check_site_url(config, &mut diagnostics);
     let pages = content::load(&config.content, &mut diagnostics)?;
     let root = config.site_url.as_deref().unwrap_or(&config.base_url);
+    let measured = measured::load(&config.content).unwrap_or_else(|message| {
+        diagnostics.push(Diagnostic::new(
+            config.content.join(measured::FILE),
+            1,
+            message,
+        ));
+        None
+    });
+    let context = markdown::Context {
+        root,
+        measured: measured.as_ref(),
+    };
     // The validation runs and the preview image are simulations independent of the
     // pages: computed on another core while the pages render (both are cached).
     let needs_validation = pages
@@ -118,7 +130,7 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
         });
         pages
             .iter()
-            .map(|p| markdown::render(p, root, &mut diagnostics))
+            .map(|p| markdown::render(p, &context, &mut diagnostics))
             .collect()
     });
     let static_files = content::static_files(&config.content)?;
@@ -139,13 +151,15 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
         let html = page::render_page(config, &asset_names, &pages, index, source, rendered);
         files.push(OutputFile::text(source.output(), html.into_bytes()));
     }
+    let overlay = measured.as_ref().and_then(|m| m.compare_overlay());
     files.extend(extra_pages(
         config,
         &asset_names,
         &pages,
         &rendered,
-        &mut diagnostics,
+        overlay.as_ref(),
     ));
+    fallback::end_build();
     for path in &static_files {
         let bytes = std::fs::read(config.content.join(path)).map_err(|source| BuildError::Io {
             path: config.content.join(path),
@@ -173,7 +187,7 @@ fn extra_pages(
     names: &page::AssetNames,
     pages: &[content::Page],
     rendered: &[markdown::Rendered],
-    diagnostics: &mut Vec<Diagnostic>,
+    measured: Option<&contract::measured::Overlay>,
 ) -> Vec<OutputFile> {
     let uses: Vec<_> = rendered.iter().flat_map(|r| &r.widgets).collect();
     let article = embed::Link {
@@ -183,7 +197,7 @@ fn extra_pages(
         ),
         title: page::site_title(pages).to_string(),
     };
-    let mut files = embed::pages(config, names, &uses, &article, diagnostics);
+    let mut files = embed::pages(config, names, &uses, &article, measured);
     files.push(OutputFile::text(
         "404.html".into(),
         page::not_found(config, names, pages).into_bytes(),

@@ -3,17 +3,15 @@
 //! are replaced by content the build computes, headings get stable anchors, and links to
 //! other pages are rewritten and recorded so that the link check can verify every one.
 
-use std::path::Path;
-
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 use crate::content::{output_name, Page};
 use crate::diagnostic::{line_of, Diagnostic};
 use crate::embed::{self, WidgetUse};
-use crate::{highlight, measured, validation, widget};
+use crate::{highlight, keys_table, measured, validation, widget};
 
 /// Blocks the build can generate: ```` ```generated NAME ````.
-pub const GENERATED: &[&str] = &["validation", "measured"];
+pub const GENERATED: &[&str] = &["validation", "measured", "keys"];
 
 /// What rendering a page produced, besides its HTML.
 #[derive(Debug, Default)]
@@ -53,9 +51,16 @@ pub fn slugify(text: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-/// Renders one page. `root` is the site's root (absolute URL or base path), for the
-/// embed links of its widgets.
-pub fn render(page: &Page, root: &str, diagnostics: &mut Vec<Diagnostic>) -> Rendered {
+/// What rendering a page needs besides the page.
+pub struct Context<'a> {
+    /// The site's root (absolute URL or base path), for the embed links of widgets.
+    pub root: &'a str,
+    /// The real servers' measurements, for the model page and widgets that draw them.
+    pub measured: Option<&'a contract::measured::Measurements>,
+}
+
+/// Renders one page.
+pub fn render(page: &Page, context: &Context, diagnostics: &mut Vec<Diagnostic>) -> Rendered {
     let mut out = Rendered::default();
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -76,10 +81,19 @@ pub fn render(page: &Page, root: &str, diagnostics: &mut Vec<Diagnostic>) -> Ren
                     path: &page.path,
                     line: line(range.start) + 1,
                 };
-                if let Some(html) = widget::render_block(&name, &body, &at, diagnostics) {
-                    let block = WidgetUse { name, body };
+                if let Some(mut placeholder) = widget::parse_block(&name, &body, &at, diagnostics) {
+                    if placeholder.kind == contract::WidgetKind::Compare {
+                        placeholder.options.measured =
+                            context.measured.and_then(|m| m.compare_overlay());
+                    }
+                    let block = WidgetUse { placeholder };
                     events.push(Event::Html(
-                        format!("{html}{}", embed::copy_button(root, &block)).into(),
+                        format!(
+                            "{}{}",
+                            widget::figure_html(&block.placeholder),
+                            embed::copy_button(context.root, &block)
+                        )
+                        .into(),
                     ));
                     out.widgets.push(block);
                 }
@@ -92,7 +106,7 @@ pub fn render(page: &Page, root: &str, diagnostics: &mut Vec<Diagnostic>) -> Ren
                 let code = code_block_text(&mut parser);
                 let mut words = info.split_whitespace();
                 let html = match words.next() {
-                    Some("generated") => generated(words.next().unwrap_or(""), page)
+                    Some("generated") => generated(words.next().unwrap_or(""), context)
                         .unwrap_or_else(|message| {
                             diagnostics.push(Diagnostic::new(
                                 &page.path,
@@ -172,15 +186,11 @@ fn code_block_text<'a>(
 }
 
 /// What a ```` ```generated NAME ```` block becomes.
-fn generated(name: &str, page: &Page) -> Result<String, String> {
+fn generated(name: &str, context: &Context) -> Result<String, String> {
     match name {
         "validation" => Ok(validation::table().to_string()),
-        // The content folder is where the page's relative path starts.
-        "measured" => {
-            let depth = page.source.matches('/').count() + 1;
-            let content = page.path.ancestors().nth(depth).unwrap_or(Path::new("."));
-            measured::section(content)
-        }
+        "measured" => measured::section(context.measured),
+        "keys" => Ok(keys_table::table()),
         other => Err(format!(
             "unknown generated block `{other}`; valid ones: {}",
             GENERATED.join(", ")
@@ -286,7 +296,11 @@ mod tests {
 
     fn check(body: &str) -> (Rendered, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
-        let rendered = render(&page(body), "/", &mut diagnostics);
+        let context = Context {
+            root: "/",
+            measured: None,
+        };
+        let rendered = render(&page(body), &context, &mut diagnostics);
         (rendered, diagnostics)
     }
 
@@ -332,10 +346,13 @@ mod tests {
         let (r, d) = check("```widget sync-server\nworkers = 4\nclients = 5\n```\n");
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(r.widgets.len(), 1);
-        assert_eq!(r.widgets[0].name, "sync-server");
+        assert_eq!(
+            r.widgets[0].placeholder.kind,
+            contract::WidgetKind::SyncServer
+        );
         assert!(
             r.html
-                .contains(r#"data-embed-src="/embed/sync-server.html?clients=5&amp;workers=4""#),
+                .contains(r#"data-embed-src="/embed/sync-server.html?workers=4&amp;clients=5""#),
             "{}",
             r.html
         );

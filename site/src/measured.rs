@@ -1,91 +1,70 @@
-//! The model page's measurements of real Python servers (a ```` ```generated measured ````
-//! block): `data/measured.json` of the content folder, written by `bench/real/run.py`,
-//! drawn as measured against simulated throughput with the machine named, and a table
-//! of every point's agreement.
+//! The real servers measured on the site's machine (`data/measured.json` of the content
+//! folder, written by `bench/real/run.py`), read once per build through the typed reader
+//! in `contract::measured`: the model page's section (measured against simulated
+//! throughput, with the machine named, and every point's agreement), and what `compare`
+//! widgets draw over their sweep.
 
 use std::path::Path;
 
+use contract::measured::{Measurements, Series};
 use html_escape::encode_text as text;
 use plotters::prelude::*;
-use serde_json::Value;
 
 pub const FILE: &str = "data/measured.json";
 
 /// The servers drawn on the charts; the table lists them all.
 const CHARTED: [&str; 2] = ["gunicorn-sync", "uvicorn-asyncio"];
 
-pub fn section(content: &Path) -> Result<String, String> {
+/// The measurements of the content folder: `Ok(None)` when it has none.
+pub fn load(content: &Path) -> Result<Option<Measurements>, String> {
     let path = content.join(FILE);
-    let raw = std::fs::read_to_string(&path).map_err(|err| {
-        format!(
-            "{}: {err} (run `python3 bench/real/run.py` to measure)",
-            path.display()
-        )
+    if !path.exists() {
+        return Ok(None);
+    }
+    let raw = std::fs::read_to_string(&path).map_err(|err| format!("{err}"))?;
+    serde_json::from_str(&raw)
+        .map(Some)
+        .map_err(|err| format!("not a measurements file: {err}"))
+}
+
+/// The model page's section, or why it cannot be drawn.
+pub fn section(data: Option<&Measurements>) -> Result<String, String> {
+    let data = data.ok_or_else(|| {
+        format!("no {FILE} in the content (run `python3 bench/real/run.py` to measure)")
     })?;
-    let data: Value =
-        serde_json::from_str(&raw).map_err(|err| format!("{}: {err}", path.display()))?;
-    let bad = |what: &str| format!("{}: no {what}", path.display());
-    let machine = data.get("machine").ok_or_else(|| bad("machine"))?;
-    let series = data
-        .get("series")
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad("series"))?;
-    let label = |id: &str| {
-        data["servers"]
-            .as_array()
-            .and_then(|servers| servers.iter().find(|s| s["id"] == id))
-            .and_then(|s| s["label"].as_str())
-            .unwrap_or(id)
-            .to_string()
-    };
+    let m = &data.machine;
     let mut html = format!(
         "<p class=\"measured-machine\">Measured on {} cores ({}, {} GB), kernel {}, Python {}, load from {}, {}.</p>",
-        machine["cores"],
-        text(machine["cpu_model"].as_str().unwrap_or("?")),
-        machine["memory_gb"],
-        text(machine["kernel"].as_str().unwrap_or("?")),
-        text(machine["python"].as_str().unwrap_or("?")),
-        text(machine["load_generator"].as_str().unwrap_or("?")),
-        text(machine["date"].as_str().unwrap_or("?")),
+        m.cores,
+        text(&m.cpu_model),
+        m.memory_gb,
+        text(&m.kernel),
+        text(&m.python),
+        text(&m.load_generator),
+        text(&m.date),
     );
     for (workload, title) in [("io", "I/O-bound requests"), ("cpu", "CPU-bound requests")] {
-        html.push_str(&chart(series, workload, title, &label));
+        html.push_str(&chart(data, workload, title));
     }
-    html.push_str(&table(series, &label));
-    if let Some(a) = data.get("agreement") {
+    html.push_str(&table(data));
+    if let Some(a) = &data.agreement {
         html.push_str(&format!(
             "<p>{} of {} points within 25% of the simulation; median error {:.0}%.</p>",
-            a["within_25pct"],
-            a["points"],
-            a["median_abs_error"].as_f64().unwrap_or(0.0) * 100.0
+            a.within_25pct,
+            a.points,
+            a.median_abs_error * 100.0
         ));
     }
     Ok(html)
 }
 
-fn points(series: &Value, which: &str) -> Vec<(f64, f64)> {
-    series["points"]
-        .as_array()
-        .map(|points| {
-            points
-                .iter()
-                .filter_map(|p| {
-                    Some((p["clients"].as_f64()?, p[which]["throughput_rps"].as_f64()?))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn chart(series: &[Value], workload: &str, title: &str, label: &dyn Fn(&str) -> String) -> String {
+fn chart(data: &Measurements, workload: &str, title: &str) -> String {
     let mut lines: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     for id in CHARTED {
-        if let Some(s) = series
-            .iter()
-            .find(|s| s["server"] == id && s["workload"] == workload)
-        {
-            lines.push((format!("{}, measured", label(id)), points(s, "measured")));
-            lines.push((format!("{}, simulated", label(id)), points(s, "simulated")));
+        if let Some(s) = data.series(id, workload) {
+            let label = data.label(id);
+            lines.push((format!("{label}, measured"), s.throughput(|p| p.measured)));
+            lines.push((format!("{label}, simulated"), s.throughput(|p| p.simulated)));
         }
     }
     let max_x = lines
@@ -117,25 +96,46 @@ fn chart(series: &[Value], workload: &str, title: &str, label: &dyn Fn(&str) -> 
     )
 }
 
-fn table(series: &[Value], label: &dyn Fn(&str) -> String) -> String {
-    let mut rows = String::new();
-    for s in series {
-        let id = s["server"].as_str().unwrap_or("?");
-        let (measured, simulated) = (points(s, "measured"), points(s, "simulated"));
-        let cells: Vec<String> = measured
+fn table(data: &Measurements) -> String {
+    let row = |s: &Series| {
+        let cells: Vec<String> = s
+            .points
             .iter()
-            .zip(&simulated)
-            .map(|((clients, m), (_, sim))| format!("{clients:.0}: {m:.0} / {sim:.0}"))
+            .map(|p| {
+                format!(
+                    "{}: {:.0} / {:.0}",
+                    p.clients, p.measured.throughput_rps, p.simulated.throughput_rps
+                )
+            })
             .collect();
-        rows.push_str(&format!(
+        format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            text(&label(id)),
-            text(s["workload"].as_str().unwrap_or("?")),
+            text(&data.label(&s.server)),
+            text(&s.workload),
             cells.join("; ")
-        ));
-    }
+        )
+    };
+    let rows: String = data.series.iter().map(row).collect();
     format!(
         "<div class=\"table-wrap\"><table><thead><tr><th>server</th><th>work</th>\
          <th>clients: measured / simulated requests per second</th></tr></thead><tbody>{rows}</tbody></table></div>"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_committed_measurements() {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        let data = load(&content)
+            .unwrap()
+            .expect("the content has measurements");
+        assert!(data.machine_name().starts_with("2 cores"));
+        let overlay = data.compare_overlay().expect("both series");
+        assert!(overlay.series.iter().all(|s| s.points.len() >= 5));
+        let html = section(Some(&data)).unwrap();
+        assert!(html.contains("<svg") && html.contains("<table>"));
+    }
 }

@@ -113,7 +113,6 @@ pub fn render_page(
     rendered: &Rendered,
 ) -> String {
     let path = page.output();
-    let content = with_measurements(config, &rendered.html);
     fill_shell(
         config,
         names,
@@ -130,21 +129,8 @@ pub fn render_page(
             toc: table_of_contents(rendered),
             nav: navigation(&config.base_url, pages, index),
             pages: page_list(&config.base_url, pages, Some(index)),
-            content: &content,
+            content: &rendered.html,
         },
-    )
-}
-
-/// Points `compare` widgets at the real servers' measurements, when the content has
-/// them, so the widget can draw them over its simulated load sweep.
-fn with_measurements(config: &Config, html: &str) -> String {
-    if !config.content.join(crate::measured::FILE).exists() {
-        return html.to_string();
-    }
-    let url = format!("{}{}", config.base_url, crate::measured::FILE);
-    html.replace(
-        "data-widget=\"compare\"",
-        &format!("data-widget=\"compare\" data-measured=\"{url}\""),
     )
 }
 

@@ -37,7 +37,7 @@ fn sweep(server: &str) -> Vec<(f64, f64)> {
                  requests = 4000\nwarmup = 400\nseed = 1\n"
             );
             let table: toml::Table = toml::from_str(&toml).expect("valid TOML");
-            let scenario = sim::Scenario::from_table(table).expect("a valid scenario");
+            let scenario = sim::Scenario::from_table(&table).expect("a valid scenario");
             (f64::from(clients), sim::run(&scenario).throughput_rps)
         })
         .collect()

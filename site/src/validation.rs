@@ -69,7 +69,7 @@ pub fn table() -> &'static str {
 fn simulated_mean_s(case: &Case) -> f64 {
     let table: toml::Table = toml::from_str(&format!("{}\n{RUN}", case.scenario))
         .expect("validation scenarios are valid TOML");
-    let scenario = sim::Scenario::from_table(table).expect("validation scenarios are valid");
+    let scenario = sim::Scenario::from_table(&table).expect("validation scenarios are valid");
     sim::run(&scenario).latency_ms.mean / 1e3
 }
 

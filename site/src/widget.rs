@@ -1,24 +1,16 @@
-//! Widget blocks: a fenced block `widget NAME` with a TOML body becomes a placeholder
-//! `<div class="widget" data-widget="NAME" data-params="...">` that carries the validated
-//! scenario, with a static figure inside for readers without WebAssembly.
+//! Widget blocks: a fenced block `widget NAME` with a TOML body becomes a figure: the
+//! placeholder the bundle mounts into, carrying the validated block as data attributes;
+//! a static figure inside it for readers without WebAssembly; the caption, with its live
+//! values filled in from the static figure's run; and the block's challenges.
 
 use std::path::Path;
 
-use crate::diagnostic::{line_of, Diagnostic};
+use contract::block::{self, BlockError};
+use contract::{Placeholder, Segment};
+use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+
+use crate::diagnostic::Diagnostic;
 use crate::fallback;
-
-/// Every widget the bundle can mount.
-pub const NAMES: &[&str] = &[
-    "sync-server",
-    "async-server",
-    "greenlet",
-    "compare",
-    "context-switch",
-    "memory",
-];
-
-/// Keys a block may carry besides the scenario's: they shape the page, not the model.
-const PRESENTATION_KEYS: &[&str] = &["caption"];
 
 /// Where a block's body starts, for messages.
 pub struct Place<'a> {
@@ -27,109 +19,123 @@ pub struct Place<'a> {
     pub line: usize,
 }
 
-impl Place<'_> {
-    fn at(&self, body_line: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(self.path, self.line + body_line - 1, message)
-    }
-}
-
-/// Validates a block; returns its HTML, or records why it is wrong.
-pub fn render_block(
+/// Validates a block: its placeholder, or the reasons it is wrong, each at its line.
+pub fn parse_block(
     name: &str,
     body: &str,
     place: &Place,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let before = diagnostics.len();
-    if !NAMES.contains(&name) {
-        let shown = if name.is_empty() {
-            "no name".to_string()
-        } else {
-            format!("`{name}`")
-        };
-        diagnostics.push(place.at(
-            0,
-            format!(
-                "unknown widget {shown}; valid widgets: {}",
-                NAMES.join(", ")
-            ),
-        ));
-    }
-    let mut table: toml::Table = match toml::from_str(body) {
-        Ok(table) => table,
-        Err(err) => {
-            let line = err.span().map(|s| line_of(body, s.start)).unwrap_or(1);
-            diagnostics.push(place.at(
-                line,
-                format!("widget parameters are not valid TOML: {}", err.message()),
-            ));
-            return None;
-        }
-    };
-    let caption = match table.remove("caption") {
-        None => None,
-        Some(toml::Value::String(caption)) => Some(caption),
-        Some(other) => {
-            diagnostics.push(place.at(
-                key_line(body, "caption"),
-                format!("`caption` must be a string, got {}", other.type_str()),
-            ));
+) -> Option<Placeholder> {
+    match block::parse(name, body) {
+        Ok(placeholder) => Some(placeholder),
+        Err(errors) => {
+            diagnostics.extend(errors.iter().map(|e| diagnostic(e, body, place)));
             None
         }
-    };
-    for key in table.keys() {
-        if !sim::Scenario::KEYS.contains(&key.as_str()) {
-            let mut valid: Vec<&str> = sim::Scenario::KEYS.to_vec();
-            valid.extend(PRESENTATION_KEYS);
-            diagnostics.push(place.at(
-                key_line(body, key),
-                format!(
-                    "unknown key `{key}` in widget `{name}`; valid keys: {}",
-                    valid.join(", ")
-                ),
-            ));
-        }
     }
-    if diagnostics.len() > before {
-        return None;
-    }
-    let scenario = match sim::Scenario::from_table(table) {
-        Ok(scenario) => scenario,
-        Err(err) => {
-            let line = err.key.as_deref().map(|k| key_line(body, k)).unwrap_or(1);
-            diagnostics.push(place.at(line, format!("widget `{name}`: {err}")));
-            return None;
-        }
-    };
-    Some(placeholder(name, &scenario, caption.as_deref()))
 }
 
-/// The line (1-based, within the body) where `key` is assigned, or 1.
+fn diagnostic(error: &BlockError, body: &str, place: &Place) -> Diagnostic {
+    let body_line = match (error.line, &error.key) {
+        // Line 0 is the fence, above the body.
+        (Some(line), _) => line,
+        (None, Some(key)) => key_line(body, key),
+        (None, None) => 1,
+    };
+    Diagnostic::new(place.path, place.line + body_line - 1, &error.message)
+}
+
+/// The line (1-based, within the body) where `key` is assigned or its table starts.
 fn key_line(body: &str, key: &str) -> usize {
     body.lines()
         .position(|line| {
-            line.trim_start()
-                .strip_prefix(key)
+            let line = line.trim_start();
+            line.strip_prefix(key)
                 .is_some_and(|rest| rest.trim_start().starts_with('='))
+                || line.starts_with(&format!("[[{key}]]"))
         })
         .map_or(1, |index| index + 1)
 }
 
-fn placeholder(name: &str, scenario: &sim::Scenario, caption: Option<&str>) -> String {
-    let params = serde_json::to_string(scenario).expect("a scenario always serializes");
-    let figure = fallback::figure(name, scenario);
-    let caption = caption
-        .map(|c| format!("<figcaption>{}</figcaption>", html_escape::encode_text(c)))
-        .unwrap_or_default();
+/// The figure of a block: placeholder with its static figure, caption and challenges.
+pub fn figure_html(placeholder: &Placeholder) -> String {
+    let figure = fallback::figure(placeholder);
+    let attributes: String = placeholder
+        .attributes()
+        .iter()
+        .map(|(name, value)| format!(" {name}=\"{}\"", attr(value)))
+        .collect();
+    let value_of = |value: contract::LiveValue| figure.value(value);
+    let caption = &placeholder.caption;
+    let mut figcaption = String::new();
+    if !caption.what.is_empty() {
+        let label = if caption.try_this.is_empty() {
+            ""
+        } else {
+            "<strong>What you see:</strong> "
+        };
+        figcaption.push_str(&format!(
+            "<p class=\"caption-what\">{label}{}</p>",
+            segments(&caption.what, &value_of)
+        ));
+    }
+    if !caption.try_this.is_empty() {
+        figcaption.push_str(&format!(
+            "<p class=\"caption-try\"><strong>Try:</strong> {}</p>",
+            segments(&caption.try_this, &value_of)
+        ));
+    }
+    let figcaption = if figcaption.is_empty() {
+        String::new()
+    } else {
+        format!("<figcaption>{figcaption}</figcaption>")
+    };
+    let challenges = challenges_html(placeholder);
     format!(
         "<figure class=\"widget-figure\">\
-         <div class=\"widget\" data-widget=\"{name}\" data-params=\"{params}\">\
+         <div class=\"widget\"{attributes}>\
          <div class=\"widget-fallback\">{svg}<p class=\"widget-description\">{description}</p></div>\
-         </div>{caption}</figure>\n",
-        params = html_escape::encode_double_quoted_attribute(&params),
+         </div>{figcaption}{challenges}</figure>\n",
         svg = figure.svg,
-        description = html_escape::encode_text(&figure.description),
+        description = text(&figure.description),
     )
+}
+
+/// Caption text with each live value in a span the widget keeps up to date.
+fn segments(
+    segments: &[Segment],
+    value_of: &impl Fn(contract::LiveValue) -> Option<f64>,
+) -> String {
+    segments
+        .iter()
+        .map(|segment| match segment {
+            Segment::Text(t) => text(t).into_owned(),
+            Segment::Value(v) => format!(
+                "<span class=\"live-value\" data-live-value=\"{}\">{}</span>",
+                attr(&v.to_string()),
+                text(&value_of(*v).map_or_else(|| "–".to_string(), |x| v.format(x)))
+            ),
+        })
+        .collect()
+}
+
+fn challenges_html(placeholder: &Placeholder) -> String {
+    let items: String = placeholder
+        .options
+        .challenges
+        .iter()
+        .map(|c| {
+            format!(
+                "<li data-challenge=\"{}\"><span class=\"challenge-mark\" aria-hidden=\"true\"></span>{}</li>",
+                attr(&c.id),
+                text(&c.text)
+            )
+        })
+        .collect();
+    if items.is_empty() {
+        return String::new();
+    }
+    format!("<div class=\"challenges\"><p class=\"challenges-title\">Challenges</p><ul>{items}</ul></div>")
 }
 
 #[cfg(test)]
@@ -142,19 +148,29 @@ mod tests {
             path: Path::new("a.md"),
             line: 10,
         };
-        render_block(name, body, &place, &mut diagnostics)
+        parse_block(name, body, &place, &mut diagnostics)
+            .map(|p| figure_html(&p))
             .ok_or_else(|| diagnostics.iter().map(ToString::to_string).collect())
     }
 
     #[test]
-    fn valid_block_carries_the_full_scenario() {
+    fn a_valid_block_carries_its_scenario_and_fills_its_caption() {
         let html = check(
             "sync-server",
-            "workers = 3\nclients = 5\ncaption = \"Hi\"\n",
+            "workers = 3\nclients = 5\ncaption = \"Hi <b> at {throughput} req/s\"\n",
         )
         .unwrap();
-        assert!(html.contains(r#"&quot;workers&quot;:3"#), "{html}");
-        assert!(html.contains("<figcaption>Hi</figcaption>"));
+        assert!(
+            html.contains("data-scenario=\"workers=3&amp;clients=5\""),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "Hi &lt;b&gt; at <span class=\"live-value\" data-live-value=\"throughput\">"
+            ),
+            "{html}"
+        );
+        assert!(!html.contains("<b>"));
     }
 
     #[test]
@@ -178,7 +194,7 @@ mod tests {
     }
 
     #[test]
-    fn wrong_type_and_range_name_the_key() {
+    fn wrong_type_and_range_name_the_key_at_its_line() {
         let errors = check("sync-server", "cores = 2\nworkers = \"four\"\n").unwrap_err();
         assert!(
             errors[0].starts_with("a.md:11: widget `sync-server`:"),
@@ -187,7 +203,12 @@ mod tests {
         assert!(errors[0].contains("workers"), "{errors:?}");
         let errors = check("sync-server", "workers = 0\n").unwrap_err();
         assert!(errors[0].starts_with("a.md:10:"), "{errors:?}");
-        assert!(errors[0].contains("workers"), "{errors:?}");
+        let errors = check(
+            "compare",
+            "clients = 3\n[[challenge]]\ntext = \"x\"\nwhen = \"p99 < 3\"\n",
+        )
+        .unwrap_err();
+        assert!(errors[0].starts_with("a.md:11: `challenge`"), "{errors:?}");
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub fn execute(args: Args) -> anyhow::Result<()> {
     })?;
     let report = sim::run(&scenario);
     if args.json {
-        println!("{}", serde_json::to_string(&report)?);
+        println!("{}", report.to_json());
     } else {
         println!("{report}");
     }

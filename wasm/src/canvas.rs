@@ -147,10 +147,3 @@ where
     // A failed draw leaves the last frame's picture; nothing a reader does causes one.
     let _ = draw(&area, crate::environment::palette(), ratio);
 }
-
-/// Draws a line chart filling `canvas`.
-pub fn draw_line_chart(canvas: &HtmlCanvasElement, chart: &chart::LineChart<'_>) {
-    draw_with(canvas, |area, palette, scale| {
-        chart::draw_line_chart(area, chart, palette, scale)
-    });
-}

@@ -1,111 +1,88 @@
-//! Controls shared by the widgets: a labelled slider showing its value and unit (on a
-//! log scale where the range spans decades), and the transport: play or pause, one
-//! event at a time, reset, and the speed of simulated time.
+//! Controls shared by the widgets, all read from the table of keys: a labelled slider
+//! that moves through distinct stops (so every arrow key press changes the value, on a
+//! log scale where the range spans decades), a choice for keys with names, and the
+//! transport: play or pause, one event at a time, reset, and the speed of simulated time.
 
+use contract::key::{Accepts, Key, Scale};
+use contract::values::{nearest_stop, stops, with_unit};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone)]
-pub struct SliderProps {
-    pub name: AttrValue,
-    pub label: AttrValue,
-    pub unit: AttrValue,
-    pub min: f64,
-    pub max: f64,
+pub struct ControlProps {
+    pub key_: Key,
+    /// The label shown, when it differs from the table's ("Processes" for `workers` of
+    /// an event loop).
+    #[prop_or_default]
+    pub label: Option<AttrValue>,
+    /// The value shown: a number, or a name for choice keys.
     pub value: f64,
-    /// Log scale: for ranges over several decades (clients, times).
     #[prop_or_default]
-    pub log: bool,
-    /// Whole numbers only.
+    pub name_value: AttrValue,
+    /// The names offered for a choice key (default: every name the key accepts).
     #[prop_or_default]
-    pub integer: bool,
-    pub on_change: Callback<f64>,
+    pub choices: Vec<&'static str>,
+    pub on_number: Callback<(Key, f64)>,
+    pub on_name: Callback<(Key, String)>,
 }
 
-/// Slider positions on a log scale run from 0 to this.
-const LOG_STEPS: f64 = 1000.0;
-
-impl SliderProps {
-    fn position_of(&self, value: f64) -> f64 {
-        if self.log {
-            let (lo, hi) = (self.min.max(1e-9).ln(), self.max.ln());
-            ((value.max(self.min).ln() - lo) / (hi - lo) * LOG_STEPS).round()
-        } else {
-            value
-        }
-    }
-
-    fn value_at(&self, position: f64) -> f64 {
-        let value = if self.log {
-            let (lo, hi) = (self.min.max(1e-9).ln(), self.max.ln());
-            (lo + position / LOG_STEPS * (hi - lo)).exp()
-        } else {
-            position
-        };
-        let value = value.clamp(self.min, self.max);
-        if self.integer {
-            value.round()
-        } else {
-            round_to_2_significant(value)
-        }
-    }
-}
-
-fn round_to_2_significant(value: f64) -> f64 {
-    if value == 0.0 || !value.is_finite() {
-        return value;
-    }
-    let magnitude = 10f64.powf(value.abs().log10().floor() - 1.0);
-    (value / magnitude).round() * magnitude
-}
-
-/// A value with its unit, briefly: `5 ms`, `0.2 ms`, `1,200 clients`.
-pub fn format_value(value: f64, unit: &str) -> String {
-    let number = if value >= 100.0 || value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else if value >= 1.0 {
-        format!("{value:.1}")
-    } else {
-        format!("{value:.2}")
-    };
-    if unit.is_empty() {
-        number
-    } else {
-        format!("{number} {unit}")
-    }
-}
-
+/// One control for one key.
 #[function_component]
-pub fn Slider(props: &SliderProps) -> Html {
-    let on_input = {
-        let props = props.clone();
+pub fn Control(props: &ControlProps) -> Html {
+    let key = props.key_;
+    let Some(control) = key.control() else {
+        return Html::default();
+    };
+    let label = props.label.clone().unwrap_or_else(|| control.label.into());
+    if let Accepts::Choice(all) = key.accepts() {
+        let choices = if props.choices.is_empty() {
+            all.to_vec()
+        } else {
+            props.choices.clone()
+        };
+        let on_name = props.on_name.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            on_name.emit((key, select.value()));
+        });
+        return html! {
+            <label class="widget-choice"><span>{ label }</span>
+                <select name={key.name()} {onchange}>
+                    { for choices.iter().map(|name| html! {
+                        <option value={*name} selected={*name == props.name_value.as_str()}>{ *name }</option>
+                    }) }
+                </select>
+            </label>
+        };
+    }
+    let stops = stops(key, &control);
+    let position = nearest_stop(&stops, props.value, control.scale);
+    let shown = with_unit(props.value, control.unit);
+    let on_number = props.on_number.clone();
+    let oninput = {
+        let stops = stops.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(position) = input.value().parse::<f64>() {
-                props.on_change.emit(props.value_at(position));
+            if let Some(value) = input
+                .value()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| stops.get(i))
+            {
+                on_number.emit((key, *value));
             }
         })
     };
-    let (min, max, step) = if props.log {
-        (0.0, LOG_STEPS, 1.0)
-    } else {
-        (
-            props.min,
-            props.max,
-            if props.integer {
-                1.0
-            } else {
-                (props.max - props.min) / 200.0
-            },
-        )
+    let scale = match control.scale {
+        Scale::Log => "log",
+        Scale::Linear => "linear",
     };
-    let shown = format_value(props.value, &props.unit);
     html! {
         <label class="widget-slider">
-            <span>{ &props.label }</span>
-            <input type="range" name={props.name.clone()} min={min.to_string()} max={max.to_string()}
-                step={step.to_string()} value={props.position_of(props.value).to_string()}
-                aria-valuetext={shown.clone()} oninput={on_input} />
+            <span>{ label }</span>
+            <input type="range" name={key.name()} min="0" max={(stops.len() - 1).to_string()}
+                step="1" value={position.to_string()} data-scale={scale}
+                aria-valuetext={shown.clone()} {oninput} />
             <output>{ shown }</output>
         </label>
     }
@@ -149,43 +126,5 @@ pub fn Transport(props: &TransportProps) -> Html {
                 </select>
             </label>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn slider(min: f64, max: f64, log: bool, integer: bool) -> SliderProps {
-        SliderProps {
-            name: "x".into(),
-            label: "x".into(),
-            unit: "".into(),
-            min,
-            max,
-            value: min,
-            log,
-            integer,
-            on_change: Callback::noop(),
-        }
-    }
-
-    #[test]
-    fn log_positions_round_trip_within_a_step() {
-        let s = slider(1.0, 10_000.0, true, true);
-        for value in [1.0, 5.0, 40.0, 1234.0, 10_000.0] {
-            let back = s.value_at(s.position_of(value));
-            assert!((back - value).abs() / value < 0.02, "{value} -> {back}");
-        }
-        assert_eq!(s.value_at(-50.0), 1.0, "clamped below");
-        assert_eq!(s.value_at(5000.0), 10_000.0, "clamped above");
-    }
-
-    #[test]
-    fn values_read_well() {
-        assert_eq!(format_value(5.0, "ms"), "5 ms");
-        assert_eq!(format_value(0.2, "ms"), "0.20 ms");
-        assert_eq!(format_value(1234.4, ""), "1234");
-        assert_eq!(round_to_2_significant(1234.0), 1200.0);
     }
 }

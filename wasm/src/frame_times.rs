@@ -19,10 +19,6 @@ impl FrameTimes {
         self.times_ms.push_back(ms);
     }
 
-    pub fn len(&self) -> usize {
-        self.times_ms.len()
-    }
-
     /// The 95th percentile of the kept frames, ms.
     pub fn p95(&self) -> f64 {
         let mut sorted: Vec<f64> = self.times_ms.iter().copied().collect();

@@ -1,26 +1,25 @@
 //! The widgets of the article, compiled to WebAssembly. The page's loader calls
-//! [`mount`] for each `<div class="widget" data-widget=NAME data-params=JSON>` as it
-//! nears the viewport; the widget replaces the static figure inside and sets
-//! `data-live` on the placeholder once it runs.
+//! [`mount`] for each placeholder (`<div class="widget" data-widget data-scenario
+//! data-options>`) as it nears the viewport; the widget replaces the static figure inside
+//! and sets `data-live` on the placeholder once it runs.
+//!
+//! Every widget is the one scaffold in `widget.rs` around its figure from `chart`; the
+//! placeholder is read once, through `contract`, and never parsed anywhere else.
 //!
 //! A panic would abort the whole module and stop every widget on the page, so input
 //! from the page is checked and clamped, never unwrapped.
 
 mod canvas;
-mod code_panes;
-mod compare;
-mod context_switch;
+mod clock;
 mod controls;
 mod environment;
 mod frame_times;
-mod live;
-mod measured;
-mod memory;
-mod params;
-mod presets;
-mod server_widget;
+mod page;
 mod url_state;
+mod visibility;
+mod widget;
 
+use contract::Placeholder;
 use wasm_bindgen::prelude::*;
 use web_sys::Element;
 
@@ -28,14 +27,14 @@ use web_sys::Element;
 #[wasm_bindgen]
 pub fn mount(element: Element) -> Result<(), JsValue> {
     install_panic_hook();
-    let name = element.get_attribute("data-widget").unwrap_or_default();
-    let params = element.get_attribute("data-params").unwrap_or_default();
-    let scenario: sim::Scenario = serde_json::from_str(&params)
-        .map_err(|err| JsValue::from_str(&format!("widget `{name}`: bad data-params: {err}")))?;
-    scenario
-        .validate()
-        .map_err(|err| JsValue::from_str(&format!("widget `{name}`: {err}")))?;
-    let url_prefix = if element.has_attribute("data-query-params") {
+    let attribute = |name: &str| element.get_attribute(name).unwrap_or_default();
+    let placeholder = Placeholder::from_attributes(
+        &attribute("data-widget"),
+        &attribute("data-scenario"),
+        &attribute("data-options"),
+    )
+    .map_err(|err| JsValue::from_str(&err))?;
+    let url_prefix = if placeholder.options.embed {
         String::new()
     } else {
         format!("w{}.", page_index(&element))
@@ -47,52 +46,24 @@ pub fn mount(element: Element) -> Result<(), JsValue> {
         "full"
     };
     let _ = element.set_attribute("data-motion", motion);
-    let props = WidgetProps {
+    let props = widget::WidgetProps {
         host: element.clone(),
-        widget: name.clone().into(),
-        scenario,
+        placeholder,
         url_prefix: url_prefix.into(),
     };
-    match name.as_str() {
-        "sync-server" | "async-server" | "greenlet" => {
-            render::<server_widget::ServerWidget>(element, props)
-        }
-        "compare" => render::<compare::Compare>(element, props),
-        "context-switch" => render::<context_switch::ContextSwitch>(element, props),
-        "memory" => render::<memory::Memory>(element, props),
-        other => return Err(JsValue::from_str(&format!("no widget is called `{other}`"))),
-    }
+    element.set_inner_html("");
+    yew::Renderer::<widget::Widget>::with_root_and_props(element, props).render();
     Ok(())
 }
 
-/// What every widget is given: its placeholder (which gets `data-live` once running),
-/// its name, the block's scenario (which Reset returns to) and its keys' prefix in the
-/// URL (`w2.` on an article, empty on an embed page).
-#[derive(yew::Properties, PartialEq, Clone)]
-pub struct WidgetProps {
-    pub host: Element,
-    pub widget: yew::AttrValue,
-    pub scenario: sim::Scenario,
-    pub url_prefix: yew::AttrValue,
-}
-
-/// The live widget takes the static figure's place.
-fn render<C: yew::BaseComponent<Properties = WidgetProps>>(element: Element, props: WidgetProps) {
-    element.set_inner_html("");
-    yew::Renderer::<C>::with_root_and_props(element, props).render();
-}
-
-/// Runs a whole scenario (the JSON of a placeholder's `data-params`) and returns the
+/// Runs a whole scenario (a placeholder's `data-scenario` query string) and returns the
 /// report as JSON: the same function as `simulate --json`, here so tests can hold the
 /// wasm build to the native one and time the simulation in the browser.
 #[wasm_bindgen]
-pub fn simulate(params: &str) -> Result<String, JsValue> {
-    let scenario: sim::Scenario =
-        serde_json::from_str(params).map_err(|err| JsValue::from_str(&err.to_string()))?;
-    scenario
-        .validate()
-        .map_err(|err| JsValue::from_str(&err.to_string()))?;
-    serde_json::to_string(&sim::run(&scenario)).map_err(|err| JsValue::from_str(&err.to_string()))
+pub fn simulate(scenario: &str) -> Result<String, JsValue> {
+    let scenario =
+        sim::Scenario::from_query(scenario).map_err(|err| JsValue::from_str(&err.to_string()))?;
+    Ok(sim::run(&scenario).to_json())
 }
 
 /// The widget's position among the page's widgets, from 1: its name in the URL.

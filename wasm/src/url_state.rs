@@ -1,106 +1,122 @@
-//! A widget's scenario in the page's URL, so a reader can share exactly what they see.
-//! On an article page each widget's keys carry its number (`w2.workers=8`); an embed
-//! page, which holds one widget, uses the keys as they are (`workers=8`).
+//! A widget's settings in the page's URL, so a reader can share exactly what they see.
+//! On an article page each widget's keys carry its number (`w2.workers=8`) and say what
+//! differs from the block; an embed page, which holds one widget, uses the keys as they
+//! are (`workers=8`) and holds every setting, since the link is the embed's only source.
 
+use contract::values::apply_text;
+use contract::{query, Key, Scenario, WidgetKind, WidgetValues};
 use wasm_bindgen::JsValue;
-use web_sys::UrlSearchParams;
 
-fn search_params() -> Option<UrlSearchParams> {
-    let search = web_sys::window()?.location().search().ok()?;
-    UrlSearchParams::new_with_str(&search).ok()
+/// The page's query string, decoded.
+fn page_pairs() -> Vec<(String, String)> {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .map(|search| query::decode(&search))
+        .unwrap_or_default()
 }
 
 /// `(key, value)` pairs for the widget with this prefix (`"w2."`, or `""`).
 pub fn read(prefix: &str) -> Vec<(String, String)> {
-    let Some(params) = search_params() else {
-        return Vec::new();
-    };
-    let mut pairs = Vec::new();
-    let keys = js_sys::try_iter(&params.keys()).ok().flatten();
-    for key in keys.into_iter().flatten().flatten() {
-        let Some(key) = key.as_string() else { continue };
-        if let Some(name) = key.strip_prefix(prefix) {
-            if !name.contains('.') {
-                if let Some(value) = params.get(&key) {
-                    pairs.push((name.to_string(), value));
-                }
-            }
-        }
-    }
-    pairs
+    page_pairs()
+        .into_iter()
+        .filter_map(|(key, value)| {
+            let name = key.strip_prefix(prefix)?;
+            (!name.contains('.')).then(|| (name.to_string(), value))
+        })
+        .collect()
 }
 
 /// Replaces this widget's keys in the URL without adding a history entry.
 pub fn write(prefix: &str, pairs: &[(&str, String)]) {
-    let Some(params) = search_params() else {
-        return;
-    };
-    let stale: Vec<String> = js_sys::try_iter(&params.keys())
-        .ok()
-        .flatten()
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|k| k.as_string())
-        .filter(|k| {
-            k.strip_prefix(prefix)
-                .is_some_and(|rest| !rest.contains('.'))
-        })
-        .collect();
-    for key in stale {
-        params.delete(&key);
-    }
-    for (key, value) in pairs {
-        params.set(&format!("{prefix}{key}"), value);
-    }
     let Some(window) = web_sys::window() else {
         return;
     };
+    let mut all: Vec<(String, String)> = page_pairs()
+        .into_iter()
+        .filter(|(key, _)| {
+            key.strip_prefix(prefix)
+                .is_none_or(|rest| rest.contains('.'))
+        })
+        .collect();
+    all.extend(
+        pairs
+            .iter()
+            .map(|(k, v)| (format!("{prefix}{k}"), v.clone())),
+    );
+    let text = query::encode(all.iter().map(|(k, v)| (k.as_str(), v.clone())));
     let location = window.location();
-    let query = String::from(params.to_string());
     let path = location.pathname().unwrap_or_default();
     let hash = location.hash().unwrap_or_default();
-    let url = if query.is_empty() {
+    let url = if text.is_empty() {
         format!("{path}{hash}")
     } else {
-        format!("{path}?{query}{hash}")
+        format!("{path}?{text}{hash}")
     };
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
 }
 
-/// What a link says about a widget.
+/// Settings read from a link.
 pub struct FromUrl {
-    /// The block's scenario with the link's values applied (clamped), or the block's
-    /// own when together they do not make a valid scenario.
-    pub scenario: sim::Scenario,
+    pub scenario: Scenario,
+    pub values: WidgetValues,
     /// What the reader should be told: clamped or unusable values.
     pub notes: Vec<String>,
-    /// Keys that are not scenario keys (the widget's own, such as `speed`).
+    /// The widget's own keys that are not settings (`speed`).
     pub other: Vec<(String, String)>,
 }
 
-/// Reads the widget's keys from the URL and applies them to `base`.
-pub fn scenario(base: &sim::Scenario, prefix: &str) -> FromUrl {
-    let mut scenario = base.clone();
+/// Applies the link's keys for this widget to `scenario` and `values`, clamping what is
+/// out of range. When together they do not make a valid scenario, the given ones stand,
+/// with a note.
+pub fn apply(
+    kind: WidgetKind,
+    scenario: &Scenario,
+    values: &WidgetValues,
+    prefix: &str,
+) -> FromUrl {
+    let (mut s, mut v) = (scenario.clone(), values.clone());
     let (mut notes, mut other) = (Vec::new(), Vec::new());
-    for (key, value) in read(prefix) {
-        if key != "server" && crate::params::find(&key).is_none() {
-            other.push((key, value));
-        } else {
-            notes.extend(crate::params::apply(&mut scenario, &key, &value));
+    for (name, text) in read(prefix) {
+        match Key::from_name(&name).filter(|k| kind.takes(*k)) {
+            Some(key) => notes.extend(apply_text(&mut s, &mut v, key, &text)),
+            None => other.push((name, text)),
         }
     }
-    if let Err(err) = scenario.validate() {
+    if let Err(err) = s.validate() {
         notes.push(format!(
             "the link's settings do not fit together ({err}); showing the figure's own"
         ));
-        scenario = base.clone();
+        (s, v) = (scenario.clone(), values.clone());
     }
     FromUrl {
-        scenario,
+        scenario: s,
+        values: v,
         notes,
         other,
     }
+}
+
+/// What to write for settings `now`, against the figure's own `base`: on an article,
+/// the keys that differ; on an embed (`full`), every key that differs from the defaults.
+pub fn pairs(
+    now: (&Scenario, &WidgetValues),
+    base: (&Scenario, &WidgetValues),
+    full: bool,
+) -> Vec<(&'static str, String)> {
+    let mut pairs: Vec<(&'static str, String)> = now
+        .0
+        .given()
+        .into_iter()
+        .filter(|(key, value)| full || base.0.get(*key) != Some(*value))
+        .map(|(key, value)| (key.name(), value.to_string()))
+        .collect();
+    pairs.extend(
+        now.1
+            .iter()
+            .filter(|(key, value)| full || base.1.get(*key) != Some(*value))
+            .map(|(key, value)| (key.name(), value.to_string())),
+    );
+    pairs
 }

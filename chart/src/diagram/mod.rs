@@ -94,13 +94,13 @@ pub struct Diagram {
 pub struct Layout {
     pub width: f64,
     pub height: f64,
-    boxes: Vec<(Rect, String, Option<DotState>)>,
-    counts: Vec<(f64, f64, String)>,
+    pub(crate) boxes: Vec<(Rect, String, Option<DotState>)>,
+    pub(crate) counts: Vec<(f64, f64, String)>,
     pub dots: Vec<Dot>,
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Rect {
+pub(crate) struct Rect {
     x: f64,
     y: f64,
     w: f64,

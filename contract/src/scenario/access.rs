@@ -211,9 +211,7 @@ impl Scenario {
             Key::ProcessMb => self.process_mb = Some(x),
             Key::ThreadKib => self.thread_kib = Some(x),
             Key::TaskKib => self.task_kib = Some(x),
-            Key::BudgetMb => {
-                return Err(key.error("is a widget setting, not part of the scenario"))
-            }
+            Key::BudgetMb => return Err(key.error("is a widget setting, not part of the scenario")),
         }
         Ok(())
     }

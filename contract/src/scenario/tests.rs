@@ -136,7 +136,11 @@ fn every_key_survives_toml() {
         io_ms: 20.0,
     };
     let text = s.to_toml();
-    assert_eq!(text.lines().count(), Key::scenario_keys().count() - 1, "{text}");
+    assert_eq!(
+        text.lines().count(),
+        Key::scenario_keys().count() - 1,
+        "{text}"
+    );
     assert_eq!(Scenario::parse(&text).unwrap(), s);
     assert_eq!(Scenario::from_query(&s.to_query()).unwrap(), s);
 }

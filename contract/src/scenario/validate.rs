@@ -1,7 +1,7 @@
 //! Range checks on a `Scenario` value, and the rules that involve several keys.
 
-use crate::key::Key;
 use super::{Scenario, ScenarioError};
+use crate::key::Key;
 
 /// In-flight requests an event-loop server may hold at once (tasks over all processes);
 /// bounds the memory of the simulation itself.
@@ -55,7 +55,9 @@ fn combinations(s: &Scenario) -> Result<(), ScenarioError> {
 }
 
 /// A file or block that names both workload keys: one of them would silently win.
-pub fn check_workload_keys<'a>(mut names: impl Iterator<Item = &'a str>) -> Result<(), ScenarioError> {
+pub fn check_workload_keys<'a>(
+    mut names: impl Iterator<Item = &'a str>,
+) -> Result<(), ScenarioError> {
     let (mut open, mut closed) = (false, false);
     for name in names.by_ref() {
         open |= name == "arrival_rate";

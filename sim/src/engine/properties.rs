@@ -161,8 +161,7 @@ fn value_for(accepts: Accepts) -> BoxedStrategy<toml::Value> {
 fn extreme_tables() -> impl Strategy<Value = toml::Table> {
     let keys: Vec<_> = Key::scenario_keys()
         .map(|key| {
-            prop::option::weighted(0.4, value_for(key.accepts()))
-                .prop_map(move |v| (key.name(), v))
+            prop::option::weighted(0.4, value_for(key.accepts())).prop_map(move |v| (key.name(), v))
         })
         .collect();
     keys.prop_map(|pairs| {
@@ -195,6 +194,6 @@ proptest! {
         }
         let r = sim.report();
         prop_assert!(r.sim_time_s.is_finite() && r.cpu_utilization <= 1.0 + 1e-9);
-        serde_json::to_string(&r).expect("report serializes");
+        serde_json::from_str::<serde_json::Value>(&r.to_json()).expect("the report is JSON");
     }
 }

@@ -168,10 +168,10 @@ fn stepping_and_running_agree() {
 #[test]
 fn the_same_seed_gives_the_same_report_and_another_seed_does_not() {
     let s = scenario("server = \"threads\"\nclients = 30\nthink_ms = 10\nrequests = 3000\nservice = \"lognormal\"\ncv = 2");
-    let a = serde_json::to_string(&run(&s)).unwrap();
-    let b = serde_json::to_string(&run(&s)).unwrap();
+    let a = run(&s).to_json();
+    let b = run(&s).to_json();
     assert_eq!(a, b);
-    let c = serde_json::to_string(&run(&Scenario { seed: 2, ..s })).unwrap();
+    let c = run(&Scenario { seed: 2, ..s }).to_json();
     assert_ne!(a, c);
 }
 

@@ -121,7 +121,7 @@ impl Simulation {
     /// Workers (or loops) holding a request now.
     pub(crate) fn busy_workers(&self) -> u32 {
         if self.kind.is_event_loop() {
-            self.processes.iter().filter(|p| !p.loop_free()).count() as u32
+            self.tasks
         } else {
             (self.workers.len() - self.idle.len()) as u32
         }

@@ -1,7 +1,7 @@
-//! The model behind a live widget, plain Rust with no DOM: a simulation advanced by
-//! wall-clock time times the reader's speed, with a bounded history of what the charts
-//! show. Controls that change the scenario start a new simulation while the charts run
-//! on, so the reader sees the effect of the change as a step in the lines.
+//! A simulation as a live figure runs it: advanced by simulated time in frames, with a
+//! bounded history of what the charts show. Settings that change start a new simulation
+//! while the charts run on, so the reader sees the effect of the change as a step in
+//! the lines.
 
 use std::collections::VecDeque;
 
@@ -17,8 +17,13 @@ pub struct Sample {
     pub p95: f64,
     pub p99: f64,
     pub queue: f64,
+    /// Share of the cores busy, 0 to 1.
     pub cpu: f64,
     pub memory_mb: f64,
+    /// Requests the server holds (busy workers, or tasks).
+    pub busy: f64,
+    /// Requests refused since the widget started.
+    pub refused: f64,
 }
 
 /// Caps the events one frame may simulate, so a frame stays short whatever the load.
@@ -26,6 +31,9 @@ pub const MAX_EVENTS_PER_FRAME: u64 = 40_000;
 /// Seconds of chart history kept (and shown).
 pub const HISTORY_S: f64 = 30.0;
 const SAMPLES_PER_S: f64 = 4.0;
+/// The first seconds after a restart are left out of [`LiveSim::recent`]: the queues
+/// are still filling.
+const RECENT_SKIP_S: f64 = 2.0;
 
 pub struct LiveSim {
     sim: Simulation,
@@ -33,6 +41,8 @@ pub struct LiveSim {
     /// Chart time at which the current simulation started.
     offset_s: f64,
     next_sample_s: f64,
+    /// Refusals of the simulations before the last restart.
+    refused_before: u64,
     /// True when the last advance hit the event cap: the reader asked for more speed
     /// than a frame can simulate.
     pub capped: bool,
@@ -45,6 +55,7 @@ impl LiveSim {
             history: VecDeque::new(),
             offset_s: 0.0,
             next_sample_s: 1.0 / SAMPLES_PER_S,
+            refused_before: 0,
             capped: false,
         }
     }
@@ -81,6 +92,7 @@ impl LiveSim {
     /// A new scenario from now on; the chart history goes on.
     pub fn restart(&mut self, scenario: &Scenario) {
         self.offset_s = self.now();
+        self.refused_before += self.sim.window().dropped;
         self.sim = Simulation::new(scenario);
         self.next_sample_s = 1.0 / SAMPLES_PER_S;
     }
@@ -97,6 +109,8 @@ impl LiveSim {
                 queue: f64::from(w.queue_len),
                 cpu: w.cpu_utilization,
                 memory_mb: w.memory_mb,
+                busy: f64::from(w.busy_workers),
+                refused: self.refused_before as f64 + w.dropped as f64,
             });
             self.next_sample_s += 1.0 / SAMPLES_PER_S;
         }
@@ -116,63 +130,24 @@ impl LiveSim {
     pub fn series(&self, value: impl Fn(&Sample) -> f64) -> Vec<(f64, f64)> {
         self.history.iter().map(|s| (s.t, value(s))).collect()
     }
-}
 
-/// Simulated time against wall time: playing or paused, and how fast.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Clock {
-    pub playing: bool,
-    /// Simulated seconds per wall second, 0.1 to 100.
-    pub speed: f64,
-    last_frame_ms: Option<f64>,
-}
-
-impl Default for Clock {
-    fn default() -> Self {
-        Clock {
-            playing: true,
-            speed: 1.0,
-            last_frame_ms: None,
-        }
-    }
-}
-
-impl Clock {
-    /// Playing at `speed` (clamped).
-    pub fn at(speed: f64) -> Clock {
-        let mut clock = Clock::default();
-        clock.set_speed(speed);
-        clock
+    /// A measure averaged over the samples of the last `seconds` since the last
+    /// restart: steadier than one sample, for the numbers shown in prose. `None` before
+    /// the first sample.
+    pub fn recent(&self, seconds: f64, value: impl Fn(&Sample) -> f64) -> Option<f64> {
+        let from =
+            (self.now() - seconds).max(self.offset_s + RECENT_SKIP_S.min(self.sim.now_s() / 2.0));
+        let (sum, n) = self
+            .history
+            .iter()
+            .filter(|s| s.t >= from)
+            .fold((0.0, 0u32), |(sum, n), s| (sum + value(s), n + 1));
+        (n > 0).then(|| sum / f64::from(n))
     }
 
-    /// Simulated seconds to run in the frame at `now_ms`: the wall time since the last
-    /// frame times the speed. At most 100 ms of wall time counts, so a tab that comes
-    /// back from the background does not jump; nothing runs while paused.
-    pub fn tick(&mut self, now_ms: f64) -> f64 {
-        if !self.playing {
-            self.last_frame_ms = None;
-            return 0.0;
-        }
-        let dt_ms = self
-            .last_frame_ms
-            .map_or(0.0, |last| (now_ms - last).clamp(0.0, 100.0));
-        self.last_frame_ms = Some(now_ms);
-        dt_ms / 1000.0 * self.speed
-    }
-
-    /// Play or pause; returns whether it now plays.
-    pub fn toggle(&mut self) -> bool {
-        self.playing = !self.playing;
-        self.last_frame_ms = None;
-        self.playing
-    }
-
-    pub fn set_speed(&mut self, speed: f64) {
-        self.speed = if speed.is_finite() {
-            speed.clamp(0.1, 100.0)
-        } else {
-            1.0
-        };
+    /// Samples since the widget started, for export: one line per sample.
+    pub fn samples(&self) -> impl Iterator<Item = &Sample> {
+        self.history.iter()
     }
 }
 
@@ -218,26 +193,6 @@ mod tests {
             "{before} -> {}",
             after.throughput
         );
-    }
-
-    #[test]
-    fn the_clock_runs_wall_time_times_speed_and_stops_when_paused() {
-        let mut clock = Clock::default();
-        assert_eq!(
-            clock.tick(1000.0),
-            0.0,
-            "the first frame only starts the clock"
-        );
-        clock.set_speed(10.0);
-        assert!((clock.tick(1016.0) - 0.16).abs() < 1e-12);
-        assert!(
-            (clock.tick(5000.0) - 1.0).abs() < 1e-12,
-            "a long gap counts as 100 ms"
-        );
-        assert!(!clock.toggle());
-        assert_eq!(clock.tick(5016.0), 0.0);
-        clock.set_speed(f64::NAN);
-        assert_eq!(clock.speed, 1.0);
     }
 
     #[test]

@@ -1,0 +1,295 @@
+//! Figures: what each widget shows, as plain Rust over the simulation, drawn on any
+//! plotters backend. The site runs a figure for a few simulated seconds and draws its
+//! panels into SVG (the static figure); the widgets run the same figure frame by frame
+//! and draw the same panels on canvases. A figure knows nothing of the DOM, of time of
+//! day or of the controls around it: it is given settings, simulated time to run, and
+//! the wall time its markers move by.
+
+mod code;
+mod compare;
+mod context_switch;
+pub mod live;
+mod memory;
+mod motion;
+mod server;
+
+use contract::measured::Overlay;
+use contract::{LiveValue, Scenario, WidgetKind, WidgetValues};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::Palette;
+
+/// Where a panel sits: panels of the same row share it side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    /// The diagram of a server, full width.
+    Diagram,
+    /// Two diagrams side by side.
+    Pair,
+    /// Charts, side by side on a wide screen.
+    Charts,
+    /// The load sweep's charts.
+    Sweep,
+    /// One chart, full width.
+    Wide,
+}
+
+impl Row {
+    /// The CSS class of the row's container.
+    pub fn class(self) -> &'static str {
+        match self {
+            Row::Diagram => "widget-row widget-row-diagram",
+            Row::Pair => "widget-row widget-pair",
+            Row::Charts => "widget-row widget-charts",
+            Row::Sweep => "widget-row widget-charts widget-sweep",
+            Row::Wide => "widget-row widget-wide",
+        }
+    }
+}
+
+/// One drawing of a figure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Panel {
+    /// What it shows, for screen readers.
+    pub label: &'static str,
+    pub row: Row,
+    /// Its height in CSS pixels in a static figure (640 wide).
+    pub height: u32,
+    /// Whether the static figure includes it.
+    pub fallback: bool,
+}
+
+/// How to draw: the theme, device pixels per CSS pixel, and the wall time that moving
+/// markers follow (`animate` false: everything where it is).
+#[derive(Debug, Clone, Copy)]
+pub struct Look<'a> {
+    pub palette: &'a Palette,
+    pub scale: f64,
+    pub now_ms: f64,
+    pub animate: bool,
+}
+
+impl Look<'_> {
+    /// A still picture in the light theme at 1:1 (static figures, tests).
+    pub fn still() -> Look<'static> {
+        Look {
+            palette: &crate::LIGHT,
+            scale: 1.0,
+            now_ms: 0.0,
+            animate: false,
+        }
+    }
+}
+
+pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// A widget's figure. One lives per widget, so the size of the largest kind costs
+/// nothing worth a box.
+#[allow(clippy::large_enum_variant)]
+pub enum Figure {
+    Server(server::ServerFigure),
+    Compare(compare::CompareFigure),
+    Memory(memory::MemoryFigure),
+    ContextSwitch(context_switch::ContextSwitchFigure),
+}
+
+/// Calls `$body` with the figure inside, whatever its kind.
+macro_rules! each {
+    ($figure:expr, $f:ident => $body:expr) => {
+        match $figure {
+            Figure::Server($f) => $body,
+            Figure::Compare($f) => $body,
+            Figure::Memory($f) => $body,
+            Figure::ContextSwitch($f) => $body,
+        }
+    };
+}
+
+impl Figure {
+    /// The figure of `kind` for these settings; `measured` is drawn over the
+    /// simulation where the figure has a place for it.
+    pub fn new(
+        kind: WidgetKind,
+        scenario: &Scenario,
+        values: &WidgetValues,
+        measured: Option<&Overlay>,
+    ) -> Figure {
+        match kind {
+            WidgetKind::SyncServer | WidgetKind::AsyncServer | WidgetKind::Greenlet => {
+                Figure::Server(server::ServerFigure::new(kind, scenario))
+            }
+            WidgetKind::Compare => Figure::Compare(compare::CompareFigure::new(
+                scenario,
+                values,
+                measured,
+                compare::LIVE_SWEEP_REQUESTS,
+            )),
+            WidgetKind::Memory => Figure::Memory(memory::MemoryFigure::new(scenario, values)),
+            WidgetKind::ContextSwitch => Figure::ContextSwitch(
+                context_switch::ContextSwitchFigure::new(scenario, context_switch::LIVE_REQUESTS),
+            ),
+        }
+    }
+
+    /// The figure as a static page shows it: [`Figure::new`] with lighter background
+    /// work (a load sweep of fewer requests per point), run by [`Figure::settle`].
+    pub fn still(
+        kind: WidgetKind,
+        scenario: &Scenario,
+        values: &WidgetValues,
+        measured: Option<&Overlay>,
+    ) -> Figure {
+        let mut figure = match kind {
+            WidgetKind::Compare => Figure::Compare(compare::CompareFigure::new(
+                scenario,
+                values,
+                measured,
+                compare::STILL_SWEEP_REQUESTS,
+            )),
+            WidgetKind::ContextSwitch => Figure::ContextSwitch(
+                context_switch::ContextSwitchFigure::new(scenario, context_switch::STILL_REQUESTS),
+            ),
+            _ => Figure::new(kind, scenario, values, measured),
+        };
+        figure.settle(STILL_S);
+        figure
+    }
+
+    /// New settings from now on; the charts' history runs on.
+    pub fn restart(&mut self, scenario: &Scenario, values: &WidgetValues) {
+        each!(self, f => f.restart(scenario, values))
+    }
+
+    /// Runs `dt_s` simulated seconds (or as many events as a frame allows).
+    pub fn advance(&mut self, dt_s: f64) {
+        each!(self, f => f.advance(dt_s))
+    }
+
+    /// Runs at most `budget` events of background work (a load sweep, a batch of
+    /// runs); returns the events run, 0 when there is none left.
+    pub fn work(&mut self, budget: u64) -> u64 {
+        each!(self, f => f.work(budget))
+    }
+
+    /// Runs one event.
+    pub fn step(&mut self) {
+        each!(self, f => f.step())
+    }
+
+    /// True when the last frame hit the cap on events: slower than the chosen speed.
+    pub fn capped(&self) -> bool {
+        each!(self, f => f.capped())
+    }
+
+    pub fn panels(&self) -> &'static [Panel] {
+        each!(self, f => f.panels())
+    }
+
+    /// Changes when panel `index` has something new to draw.
+    pub fn version(&self, index: usize) -> u64 {
+        each!(self, f => f.version(index))
+    }
+
+    /// Draws panel `index` filling `area`.
+    pub fn draw<DB: DrawingBackend>(
+        &mut self,
+        index: usize,
+        area: &DrawingArea<DB, Shift>,
+        look: &Look,
+    ) -> DrawResult<DB> {
+        each!(self, f => f.draw(index, area, look))
+    }
+
+    /// A line of text over panel `index`, when it has one (which server a diagram is).
+    pub fn caption(&self, index: usize) -> Option<String> {
+        match self {
+            Figure::Compare(f) => f.caption(index),
+            _ => None,
+        }
+    }
+
+    /// A live value it computes (`None`: not one of its values, or not known yet).
+    pub fn value(&self, value: LiveValue) -> Option<f64> {
+        each!(self, f => f.value(value))
+    }
+
+    /// What it shows now, in a sentence or two, for screen readers and static pages.
+    pub fn summary(&self) -> String {
+        each!(self, f => f.summary())
+    }
+
+    /// Progress of background work, when there is some ("Load sweep: 40% done").
+    pub fn status(&self) -> Option<String> {
+        each!(self, f => f.status())
+    }
+
+    /// HTML shown beside the panels (the greenlet widget's code panes).
+    pub fn html(&self) -> Option<String> {
+        match self {
+            Figure::Server(f) => f.html(),
+            _ => None,
+        }
+    }
+
+    /// Its time series as CSV, with a header line.
+    pub fn samples_csv(&self) -> String {
+        each!(self, f => f.samples_csv())
+    }
+
+    /// Runs `seconds` of simulated time and the background work to the end, each within
+    /// a bound on events.
+    pub fn settle(&mut self, seconds: f64) {
+        const STEP_S: f64 = 0.5;
+        let mut t = 0.0;
+        while t < seconds {
+            self.advance(STEP_S);
+            t += STEP_S;
+        }
+        let mut budget: u64 = 20_000_000;
+        while budget > 0 {
+            let ran = self.work(budget.min(1_000_000));
+            if ran == 0 {
+                break;
+            }
+            budget = budget.saturating_sub(ran);
+        }
+    }
+}
+
+/// Simulated seconds a static figure runs.
+const STILL_S: f64 = 30.0;
+
+/// One line of a CSV file.
+fn csv_line(values: &[f64]) -> String {
+    let cells: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
+    cells.join(",") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_widget_settles_draws_and_tells() {
+        for kind in WidgetKind::all() {
+            let scenario = Scenario::default();
+            let mut figure = Figure::new(kind, &scenario, &WidgetValues::default(), None);
+            figure.settle(5.0);
+            assert!(!figure.summary().is_empty(), "{}", kind.name());
+            for (index, panel) in figure.panels().iter().enumerate() {
+                let mut svg = String::new();
+                {
+                    let area =
+                        SVGBackend::with_string(&mut svg, (640, panel.height)).into_drawing_area();
+                    figure.draw(index, &area, &Look::still()).unwrap();
+                }
+                assert!(svg.len() > 500, "{} panel {index}", kind.name());
+            }
+            for value in kind.live_values() {
+                assert!(figure.value(value).is_some(), "{}: {value}", kind.name());
+            }
+            assert!(figure.samples_csv().lines().count() >= 2, "{}", kind.name());
+        }
+    }
+}

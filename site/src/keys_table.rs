@@ -1,0 +1,63 @@
+//! The model page's table of scenario keys (a ```` ```generated keys ```` block), written
+//! from the table of keys in `contract`: the same rows that validate blocks and give the
+//! widgets their controls, so the page cannot drift from the code.
+
+use contract::key::{Scope, KEYS};
+use html_escape::encode_text as text;
+
+/// The table, one row per key a `simulate` file or a widget block accepts.
+pub fn table() -> String {
+    let rows: String = KEYS
+        .iter()
+        .map(|spec| {
+            let scope = match spec.scope {
+                Scope::Scenario => "",
+                Scope::Widget => " <small>(widget)</small>",
+            };
+            format!(
+                "<tr><td><code>{}</code>{scope}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                text(spec.name),
+                inline(spec.meaning),
+                text(&spec.accepts.expected()),
+                inline(spec.default),
+                inline(spec.source),
+            )
+        })
+        .collect();
+    format!(
+        "<div class=\"table-wrap\"><table class=\"keys\"><thead><tr><th>key</th><th>what it sets</th>\
+         <th>accepts</th><th>default</th><th>where the default comes from</th></tr></thead>\
+         <tbody>{rows}</tbody></table></div>\n"
+    )
+}
+
+/// Markdown of one table cell as inline HTML.
+fn inline(markdown: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(markdown));
+    html.trim()
+        .trim_start_matches("<p>")
+        .trim_end_matches("</p>")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_a_row_with_its_links() {
+        let html = table();
+        for spec in KEYS {
+            assert!(
+                html.contains(&format!("<code>{}</code>", spec.name)),
+                "{}",
+                spec.name
+            );
+        }
+        assert!(
+            html.contains("<a href=\"https://docs.gunicorn.org/en/stable/settings.html#backlog\">")
+        );
+        assert!(html.contains("an integer from 1 to 4096"));
+    }
+}
