@@ -1,0 +1,353 @@
+"""The database benchmark's applications: one set of routes in three frameworks.
+
+- Flask (WSGI) with psycopg 3 and a psycopg_pool ConnectionPool, served by gunicorn's
+  sync, gthread and gevent workers. psycopg (3.1.14 and later) sees gevent's
+  monkey-patching by itself and then waits on sockets cooperatively; it must therefore be
+  imported after the patching, which gunicorn's gevent worker does before it loads the
+  app. No psycogreen: that is for psycopg2.
+- Starlette (ASGI) with an asyncpg pool, served by uvicorn on asyncio or uvloop.
+- aiohttp with an asyncpg pool, served by gunicorn's aiohttp worker.
+
+Routes, the same in all three:
+
+- ``/sleep``: one query, ``SELECT pg_sleep(BENCH_DB_SLEEP_MS / 1000)`` (Grinberg's shape:
+  the database holds the request, without CPU).
+- ``/pk``: one query, a primary-key select of a random row of the generated table
+  (Paterson's shape: a cheap query whose cost is mostly the round trip).
+- ``/mixed``: half of BENCH_CPU_MS of pure-Python CPU, the pg_sleep query, the other half
+  (the simulation splits a request's CPU evenly around its waits; so does this).
+- ``/blocking`` (asyncio only): the pg_sleep query, awaited, then one wait of
+  BENCH_IO_MS that blocks the event loop (``time.sleep`` in an ``async def``) with
+  probability BENCH_BLOCK_SHARE and is awaited (``asyncio.sleep``) otherwise: the
+  simulation's ``blocking_share``.
+- ``/plain``: the framework's response alone (calibrates the server's own overhead).
+- ``/ready``: ``SELECT 1`` through the pool (the harness's readiness check).
+- ``/stats``, ``/stats/reset``: this process's query timings (calibration only).
+
+Connections: a pool per process of exactly BENCH_POOL connections, all opened at start
+(before readiness), so that no measured request pays for a connect. A request waits for
+a free connection in FIFO order (psycopg_pool and asyncio's queue both serve waiters in
+order). Connections go through pgbouncer in transaction mode, so prepared statements are
+off (psycopg ``prepare_threshold=None``, asyncpg ``statement_cache_size=0``) and every
+query runs in autocommit (one round trip, no BEGIN/COMMIT), as asyncpg's pool does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import threading
+import time
+
+DSN = os.environ.get("BENCH_DSN", "postgresql://bench@127.0.0.1:6432/bench")
+POOL = int(os.environ.get("BENCH_POOL", "4"))
+DB_SLEEP_S = float(os.environ.get("BENCH_DB_SLEEP_MS", "20")) / 1000
+ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
+LOOPS_PER_MS = int(os.environ.get("BENCH_LOOPS_PER_MS", "20000"))
+CPU_MS = float(os.environ.get("BENCH_CPU_MS", "0"))
+IO_S = float(os.environ.get("BENCH_IO_MS", "0")) / 1000
+BLOCK_SHARE = float(os.environ.get("BENCH_BLOCK_SHARE", "0"))
+
+SLEEP_SQL = "SELECT pg_sleep({})"
+PK_SQL = "SELECT a, b FROM test WHERE a = {}"
+
+
+def burn(loops: int) -> int:
+    """Pure-Python CPU work (holds the GIL); the result is used so it cannot be skipped."""
+    x = 0
+    for i in range(loops):
+        x += i * i % 7
+    return x
+
+
+class Stats:
+    """Per-process timings of the queries: how long a request waited for a pool
+    connection, and how long the query took as the app saw it (send to last row). Kept
+    as sums plus a bounded sample for percentiles; read by the calibration through
+    ``/stats`` on a one-process server."""
+
+    LIMIT = 20_000
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.count = 0
+        self.query_s = 0.0
+        self.acquire_s = 0.0
+        self.sample: list[float] = []
+
+    def add(self, acquire_s: float, query_s: float) -> None:
+        with self.lock:
+            self.count += 1
+            self.query_s += query_s
+            self.acquire_s += acquire_s
+            if len(self.sample) < self.LIMIT:
+                self.sample.append(query_s)
+
+    def report(self) -> dict:
+        with self.lock:
+            s = sorted(self.sample)
+            pick = (lambda q: round(s[min(len(s) - 1, int(q * len(s)))] * 1000, 4)) if s else (lambda q: None)
+            return {
+                "pid": os.getpid(),
+                "queries": self.count,
+                "query_ms_mean": round(self.query_s / self.count * 1000, 4) if self.count else None,
+                "query_ms_p50": pick(0.5),
+                "query_ms_p99": pick(0.99),
+                "acquire_ms_mean": round(self.acquire_s / self.count * 1000, 4) if self.count else None,
+            }
+
+
+STATS = Stats()
+
+
+def _pk_sql() -> str:
+    # A literal key, not a parameter: one round trip for asyncpg without a statement
+    # cache, and the same text for both drivers.
+    return PK_SQL.format(random.randint(1, ROWS))
+
+
+# --- Flask, psycopg 3 ---------------------------------------------------------------
+
+from flask import Flask, Response  # noqa: E402
+
+flask_app = Flask(__name__)
+_pool = None
+
+
+def init_pool() -> None:
+    """Opens this process's pool (gunicorn's post_worker_init hook calls it, after the
+    fork and, under gevent, after the monkey-patching)."""
+    global _pool
+    from psycopg_pool import ConnectionPool
+
+    _pool = ConnectionPool(DSN, min_size=POOL, max_size=POOL, timeout=120, open=True,
+                           kwargs={"autocommit": True, "prepare_threshold": None})
+    _pool.wait(timeout=60)
+
+
+def _query(sql: str):
+    start = time.perf_counter()
+    with _pool.connection() as conn:
+        got = time.perf_counter()
+        rows = conn.execute(sql).fetchall()
+        done = time.perf_counter()
+    STATS.add(got - start, done - got)
+    return rows
+
+
+def _text(body: str = "ok\n") -> Response:
+    return Response(body, mimetype="text/plain")
+
+
+@flask_app.get("/sleep")
+def flask_sleep():
+    _query(SLEEP_SQL.format(DB_SLEEP_S))
+    return _text()
+
+
+@flask_app.get("/pk")
+def flask_pk():
+    ((a, b),) = _query(_pk_sql())
+    return Response(json.dumps({"a": a, "b": b}), mimetype="application/json")
+
+
+@flask_app.get("/mixed")
+def flask_mixed():
+    half = int(CPU_MS / 2 * LOOPS_PER_MS)
+    burn(half)
+    _query(SLEEP_SQL.format(DB_SLEEP_S))
+    burn(half)
+    return _text()
+
+
+@flask_app.get("/plain")
+def flask_plain():
+    return _text()
+
+
+@flask_app.get("/ready")
+def flask_ready():
+    _query("SELECT 1")
+    return _text()
+
+
+@flask_app.get("/stats")
+def flask_stats():
+    return Response(json.dumps(STATS.report()), mimetype="application/json")
+
+
+@flask_app.get("/stats/reset")
+def flask_stats_reset():
+    STATS.reset()
+    return _text()
+
+
+# --- asyncpg, shared by Starlette and aiohttp ---------------------------------------
+
+_apool = None
+
+
+async def open_apool() -> None:
+    global _apool
+    import asyncpg
+
+    _apool = await asyncpg.create_pool(DSN, min_size=POOL, max_size=POOL, statement_cache_size=0,
+                                       max_inactive_connection_lifetime=0)
+
+
+async def close_apool() -> None:
+    if _apool is not None:
+        await _apool.close()
+
+
+async def _aquery(sql: str):
+    start = time.perf_counter()
+    async with _apool.acquire() as conn:
+        got = time.perf_counter()
+        rows = await conn.fetch(sql)
+        done = time.perf_counter()
+    STATS.add(got - start, done - got)
+    return rows
+
+
+async def _asleep_route() -> None:
+    await _aquery(SLEEP_SQL.format(DB_SLEEP_S))
+
+
+async def _apk_route() -> str:
+    row = (await _aquery(_pk_sql()))[0]
+    return json.dumps({"a": row["a"], "b": row["b"]})
+
+
+async def _amixed_route() -> None:
+    half = int(CPU_MS / 2 * LOOPS_PER_MS)
+    burn(half)
+    await _aquery(SLEEP_SQL.format(DB_SLEEP_S))
+    burn(half)
+
+
+async def _ablocking_route() -> None:
+    await _aquery(SLEEP_SQL.format(DB_SLEEP_S))
+    if random.random() < BLOCK_SHARE:
+        time.sleep(IO_S)  # the mistake on purpose: a blocking call in an async handler
+    else:
+        await asyncio.sleep(IO_S)
+
+
+# --- Starlette ------------------------------------------------------------------------
+
+from contextlib import asynccontextmanager  # noqa: E402
+
+from starlette.applications import Starlette  # noqa: E402
+from starlette.responses import PlainTextResponse  # noqa: E402
+from starlette.responses import Response as StarletteResponse  # noqa: E402
+from starlette.routing import Route  # noqa: E402
+
+
+@asynccontextmanager
+async def _lifespan(app):
+    await open_apool()
+    yield
+    await close_apool()
+
+
+async def _s_sleep(request):
+    await _asleep_route()
+    return PlainTextResponse("ok\n")
+
+
+async def _s_pk(request):
+    return StarletteResponse(await _apk_route(), media_type="application/json")
+
+
+async def _s_mixed(request):
+    await _amixed_route()
+    return PlainTextResponse("ok\n")
+
+
+async def _s_blocking(request):
+    await _ablocking_route()
+    return PlainTextResponse("ok\n")
+
+
+async def _s_plain(request):
+    return PlainTextResponse("ok\n")
+
+
+async def _s_ready(request):
+    await _aquery("SELECT 1")
+    return PlainTextResponse("ok\n")
+
+
+async def _s_stats(request):
+    return StarletteResponse(json.dumps(STATS.report()), media_type="application/json")
+
+
+async def _s_stats_reset(request):
+    STATS.reset()
+    return PlainTextResponse("ok\n")
+
+
+starlette_app = Starlette(lifespan=_lifespan, routes=[
+    Route("/sleep", _s_sleep), Route("/pk", _s_pk), Route("/mixed", _s_mixed),
+    Route("/blocking", _s_blocking), Route("/plain", _s_plain), Route("/ready", _s_ready),
+    Route("/stats", _s_stats), Route("/stats/reset", _s_stats_reset),
+])
+
+
+# --- aiohttp --------------------------------------------------------------------------
+
+
+async def aiohttp_app():
+    """The application factory gunicorn's aiohttp worker awaits."""
+    from aiohttp import web
+
+    def text(body: str = "ok\n"):
+        return web.Response(text=body)
+
+    async def sleep(request):
+        await _asleep_route()
+        return text()
+
+    async def pk(request):
+        return web.Response(text=await _apk_route(), content_type="application/json")
+
+    async def mixed(request):
+        await _amixed_route()
+        return text()
+
+    async def blocking(request):
+        await _ablocking_route()
+        return text()
+
+    async def plain(request):
+        return text()
+
+    async def ready(request):
+        await _aquery("SELECT 1")
+        return text()
+
+    async def stats(request):
+        return web.Response(text=json.dumps(STATS.report()), content_type="application/json")
+
+    async def stats_reset(request):
+        STATS.reset()
+        return text()
+
+    async def pool_ctx(app):
+        await open_apool()
+        yield
+        await close_apool()
+
+    app = web.Application()
+    app.cleanup_ctx.append(pool_ctx)
+    for path, handler in (("/sleep", sleep), ("/pk", pk), ("/mixed", mixed), ("/blocking", blocking),
+                          ("/plain", plain), ("/ready", ready), ("/stats", stats),
+                          ("/stats/reset", stats_reset)):
+        app.router.add_get(path, handler)
+    return app
