@@ -239,8 +239,16 @@ stats_period = 3600
         """What the apps connect to: pgbouncer."""
         return f"postgresql://{DB_USER}@127.0.0.1:{self.bouncer_port}/{DB_NAME}"
 
-    def pgids(self) -> list[int]:
-        return [p.pgid for p in (self.postgres, self.bouncer) if p]
+    def pids(self) -> list[int]:
+        """Every process of the database now: pgbouncer's group, the postmaster and its
+        children. PostgreSQL's backends call setsid(), so they are not in the
+        postmaster's process group; they are found by their parent instead."""
+        pids = []
+        if self.bouncer:
+            pids += group_pids(self.bouncer.pgid)
+        if self.postgres:
+            pids += [self.postgres.process.pid, *children(self.postgres.process.pid)]
+        return pids
 
     def alive(self) -> str | None:
         """None while both run; otherwise which one exited, with its last log lines."""
@@ -254,7 +262,14 @@ stats_period = 3600
         removes the cluster's directory unless asked to keep it. Safe to call twice."""
         self.stop_bouncer()
         if self.postgres:
+            backends = children(self.postgres.process.pid)
             _stop(self.postgres, signal.SIGINT)
+            # A fast shutdown ends the backends; should one outlive its postmaster
+            # (their own sessions keep them out of its group), it is killed by its pid.
+            for pid in backends:
+                if _is_ours(pid, self._uid):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
             self.postgres = None
         if not self.keep and self.dir.exists():
             shutil.rmtree(self.dir, ignore_errors=True)
@@ -304,6 +319,29 @@ stats_period = 3600
         if result.returncode != 0:
             raise StepError(step, result.stderr.strip()[-1500:])
         return result.stdout
+
+
+def children(pid: int) -> list[int]:
+    """Processes whose parent is `pid`, from /proc."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _is_ours(pid: int, uid: int) -> bool:
+    """Still a PostgreSQL process of the database user (not a reused pid)."""
+    try:
+        return (Path(f"/proc/{pid}/comm").read_text().strip() == "postgres"
+                and os.stat(f"/proc/{pid}").st_uid == uid)
+    except OSError:
+        return False
 
 
 def _stop(proc: Proc, first: signal.Signals) -> None:
