@@ -48,7 +48,7 @@ class StepError(RuntimeError):
 
     def __init__(self, step: str, detail: str):
         super().__init__(f"{step}: {detail}")
-        self.step = step
+        self.step, self.detail = step, detail
 
 
 def ensure_installed() -> None:
@@ -296,11 +296,18 @@ stats_period = 3600
             if proc.process.poll() is not None:
                 raise StepError(step, f"{proc.name} exited with code {proc.process.returncode}; "
                                       f"its last log lines:\n{proc.tail()}")
-            ok = subprocess.run([str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", DB_USER,
-                                 "-d", dbname, "-Atqc", "SELECT 1"], capture_output=True, text=True,
-                                timeout=10, env=self._env())
-            if ok.returncode == 0 and ok.stdout.strip() == "1":
-                return
+            if "cannot listen on 127.0.0.1" in proc.tail(50):
+                # pgbouncer keeps running on its Unix socket when the TCP port is taken.
+                raise StepError(step, f"{proc.name} could not listen on 127.0.0.1:{port}; "
+                                      f"its last log lines:\n{proc.tail()}")
+            try:
+                ok = subprocess.run([str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(port), "-U", DB_USER,
+                                     "-d", dbname, "-Atqc", "SELECT 1"], capture_output=True, text=True,
+                                    timeout=5, env={**self._env(), "PGCONNECT_TIMEOUT": "2"})
+                if ok.returncode == 0 and ok.stdout.strip() == "1":
+                    return
+            except subprocess.TimeoutExpired:
+                pass  # something that is not PostgreSQL may be holding the port: look again
             time.sleep(0.2)
         raise StepError(step, f"{proc.name} did not accept connections on 127.0.0.1:{port} within "
                               f"{timeout_s:g} s; its last log lines:\n{proc.tail()}")

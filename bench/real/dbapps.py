@@ -1,12 +1,16 @@
-"""The database benchmark's applications: one set of routes in three frameworks.
+"""The database benchmark's applications: one set of routes in three frameworks, and
+what they share (configuration, the routes' work, query timings, the asyncpg pool). Each
+framework is in a module of its own, so that a server imports only its own framework
+(its memory is measured):
 
-- Flask (WSGI) with psycopg 3 and a psycopg_pool ConnectionPool, served by gunicorn's
-  sync, gthread and gevent workers. psycopg (3.1.14 and later) sees gevent's
+- dbapp_flask: Flask (WSGI) with psycopg 3 and a psycopg_pool ConnectionPool, served by
+  gunicorn's sync, gthread and gevent workers. psycopg (3.1.14 and later) sees gevent's
   monkey-patching by itself and then waits on sockets cooperatively; it must therefore be
   imported after the patching, which gunicorn's gevent worker does before it loads the
   app. No psycogreen: that is for psycopg2.
-- Starlette (ASGI) with an asyncpg pool, served by uvicorn on asyncio or uvloop.
-- aiohttp with an asyncpg pool, served by gunicorn's aiohttp worker.
+- dbapp_starlette: Starlette (ASGI) with an asyncpg pool, served by uvicorn on asyncio
+  or uvloop.
+- dbapp_aiohttp: aiohttp with an asyncpg pool, served by gunicorn's aiohttp worker.
 
 Routes, the same in all three:
 
@@ -105,89 +109,12 @@ class Stats:
 STATS = Stats()
 
 
-def _pk_sql() -> str:
-    # A literal key, not a parameter: one round trip for asyncpg without a statement
-    # cache, and the same text for both drivers.
+def pk_sql() -> str:
+    # A literal key, not a parameter: the same SQL text for both drivers.
     return PK_SQL.format(random.randint(1, ROWS))
 
 
-# --- Flask, psycopg 3 ---------------------------------------------------------------
-
-from flask import Flask, Response  # noqa: E402
-
-flask_app = Flask(__name__)
-_pool = None
-
-
-def init_pool() -> None:
-    """Opens this process's pool (gunicorn's post_worker_init hook calls it, after the
-    fork and, under gevent, after the monkey-patching)."""
-    global _pool
-    from psycopg_pool import ConnectionPool
-
-    _pool = ConnectionPool(DSN, min_size=POOL, max_size=POOL, timeout=120, open=True,
-                           kwargs={"autocommit": True, "prepare_threshold": None})
-    _pool.wait(timeout=60)
-
-
-def _query(sql: str):
-    start = time.perf_counter()
-    with _pool.connection() as conn:
-        got = time.perf_counter()
-        rows = conn.execute(sql).fetchall()
-        done = time.perf_counter()
-    STATS.add(got - start, done - got)
-    return rows
-
-
-def _text(body: str = "ok\n") -> Response:
-    return Response(body, mimetype="text/plain")
-
-
-@flask_app.get("/sleep")
-def flask_sleep():
-    _query(SLEEP_SQL.format(DB_SLEEP_S))
-    return _text()
-
-
-@flask_app.get("/pk")
-def flask_pk():
-    ((a, b),) = _query(_pk_sql())
-    return Response(json.dumps({"a": a, "b": b}), mimetype="application/json")
-
-
-@flask_app.get("/mixed")
-def flask_mixed():
-    half = int(CPU_MS / 2 * LOOPS_PER_MS)
-    burn(half)
-    _query(SLEEP_SQL.format(DB_SLEEP_S))
-    burn(half)
-    return _text()
-
-
-@flask_app.get("/plain")
-def flask_plain():
-    return _text()
-
-
-@flask_app.get("/ready")
-def flask_ready():
-    _query("SELECT 1")
-    return _text()
-
-
-@flask_app.get("/stats")
-def flask_stats():
-    return Response(json.dumps(STATS.report()), mimetype="application/json")
-
-
-@flask_app.get("/stats/reset")
-def flask_stats_reset():
-    STATS.reset()
-    return _text()
-
-
-# --- asyncpg, shared by Starlette and aiohttp ---------------------------------------
+# --- asyncpg, shared by Starlette and aiohttp (imported only when a pool opens) ------
 
 _apool = None
 
@@ -205,7 +132,7 @@ async def close_apool() -> None:
         await _apool.close()
 
 
-async def _aquery(sql: str):
+async def aquery(sql: str):
     start = time.perf_counter()
     async with _apool.acquire() as conn:
         got = time.perf_counter()
@@ -215,139 +142,25 @@ async def _aquery(sql: str):
     return rows
 
 
-async def _asleep_route() -> None:
-    await _aquery(SLEEP_SQL.format(DB_SLEEP_S))
+async def asleep_route() -> None:
+    await aquery(SLEEP_SQL.format(DB_SLEEP_S))
 
 
-async def _apk_route() -> str:
-    row = (await _aquery(_pk_sql()))[0]
+async def apk_route() -> str:
+    row = (await aquery(pk_sql()))[0]
     return json.dumps({"a": row["a"], "b": row["b"]})
 
 
-async def _amixed_route() -> None:
+async def amixed_route() -> None:
     half = int(CPU_MS / 2 * LOOPS_PER_MS)
     burn(half)
-    await _aquery(SLEEP_SQL.format(DB_SLEEP_S))
+    await aquery(SLEEP_SQL.format(DB_SLEEP_S))
     burn(half)
 
 
-async def _ablocking_route() -> None:
-    await _aquery(SLEEP_SQL.format(DB_SLEEP_S))
+async def ablocking_route() -> None:
+    await aquery(SLEEP_SQL.format(DB_SLEEP_S))
     if random.random() < BLOCK_SHARE:
         time.sleep(IO_S)  # the mistake on purpose: a blocking call in an async handler
     else:
         await asyncio.sleep(IO_S)
-
-
-# --- Starlette ------------------------------------------------------------------------
-
-from contextlib import asynccontextmanager  # noqa: E402
-
-from starlette.applications import Starlette  # noqa: E402
-from starlette.responses import PlainTextResponse  # noqa: E402
-from starlette.responses import Response as StarletteResponse  # noqa: E402
-from starlette.routing import Route  # noqa: E402
-
-
-@asynccontextmanager
-async def _lifespan(app):
-    await open_apool()
-    yield
-    await close_apool()
-
-
-async def _s_sleep(request):
-    await _asleep_route()
-    return PlainTextResponse("ok\n")
-
-
-async def _s_pk(request):
-    return StarletteResponse(await _apk_route(), media_type="application/json")
-
-
-async def _s_mixed(request):
-    await _amixed_route()
-    return PlainTextResponse("ok\n")
-
-
-async def _s_blocking(request):
-    await _ablocking_route()
-    return PlainTextResponse("ok\n")
-
-
-async def _s_plain(request):
-    return PlainTextResponse("ok\n")
-
-
-async def _s_ready(request):
-    await _aquery("SELECT 1")
-    return PlainTextResponse("ok\n")
-
-
-async def _s_stats(request):
-    return StarletteResponse(json.dumps(STATS.report()), media_type="application/json")
-
-
-async def _s_stats_reset(request):
-    STATS.reset()
-    return PlainTextResponse("ok\n")
-
-
-starlette_app = Starlette(lifespan=_lifespan, routes=[
-    Route("/sleep", _s_sleep), Route("/pk", _s_pk), Route("/mixed", _s_mixed),
-    Route("/blocking", _s_blocking), Route("/plain", _s_plain), Route("/ready", _s_ready),
-    Route("/stats", _s_stats), Route("/stats/reset", _s_stats_reset),
-])
-
-
-# --- aiohttp --------------------------------------------------------------------------
-
-
-async def aiohttp_app():
-    """The application factory gunicorn's aiohttp worker awaits."""
-    from aiohttp import web
-
-    def text(body: str = "ok\n"):
-        return web.Response(text=body)
-
-    async def sleep(request):
-        await _asleep_route()
-        return text()
-
-    async def pk(request):
-        return web.Response(text=await _apk_route(), content_type="application/json")
-
-    async def mixed(request):
-        await _amixed_route()
-        return text()
-
-    async def blocking(request):
-        await _ablocking_route()
-        return text()
-
-    async def plain(request):
-        return text()
-
-    async def ready(request):
-        await _aquery("SELECT 1")
-        return text()
-
-    async def stats(request):
-        return web.Response(text=json.dumps(STATS.report()), content_type="application/json")
-
-    async def stats_reset(request):
-        STATS.reset()
-        return text()
-
-    async def pool_ctx(app):
-        await open_apool()
-        yield
-        await close_apool()
-
-    app = web.Application()
-    app.cleanup_ctx.append(pool_ctx)
-    for path, handler in (("/sleep", sleep), ("/pk", pk), ("/mixed", mixed), ("/blocking", blocking),
-                          ("/plain", plain), ("/ready", ready), ("/stats", stats),
-                          ("/stats/reset", stats_reset)):
-        app.router.add_get(path, handler)
-    return app

@@ -1,9 +1,10 @@
 """The application servers of the database series: their command lines and what the
 simulation calls them.
 
-Every server binds 127.0.0.1 on a port the harness chose, runs dbapps.py from this
-directory with the pool size and route parameters in its environment, and is started
-and killed through servers.serving_argv (own session, death signal, raised priority).
+Every server binds 127.0.0.1 on a port the harness chose, runs its app module
+(dbapp_*.py) from this directory with the pool size and route parameters in its
+environment, and is started and killed through servers.serving_argv (own session, death
+signal, raised priority).
 """
 
 from __future__ import annotations
@@ -24,23 +25,23 @@ class AppServer:
         gunicorn = [str(bin_dir / "gunicorn"), "-b", f"127.0.0.1:{port}", "--backlog", "2048",
                     "-w", str(processes), "-c", "gunicorn_db.py", "--log-level", "warning",
                     "--timeout", "120"]
-        uvicorn = [str(bin_dir / "uvicorn"), "dbapps:starlette_app", "--host", "127.0.0.1",
+        uvicorn = [str(bin_dir / "uvicorn"), "dbapp_starlette:app", "--host", "127.0.0.1",
                    "--port", str(port), "--backlog", "2048", "--http", "httptools",
                    "--lifespan", "on", "--no-access-log", "--log-level", "warning",
                    "--workers", str(processes)]
         match self.id:
             case "flask-sync":
-                return gunicorn + ["-k", "sync", "dbapps:flask_app"]
+                return gunicorn + ["-k", "sync", "dbapp_flask:app"]
             case "flask-gthread":
-                return gunicorn + ["-k", "gthread", "--threads", str(threads), "dbapps:flask_app"]
+                return gunicorn + ["-k", "gthread", "--threads", str(threads), "dbapp_flask:app"]
             case "flask-gevent":
-                return gunicorn + ["-k", "gevent", "--worker-connections", "4096", "dbapps:flask_app"]
+                return gunicorn + ["-k", "gevent", "--worker-connections", "4096", "dbapp_flask:app"]
             case "starlette-asyncio":
                 return uvicorn + ["--loop", "asyncio"]
             case "starlette-uvloop":
                 return uvicorn + ["--loop", "uvloop"]
             case "aiohttp":
-                return gunicorn + ["-k", "aiohttp.GunicornWebWorker", "dbapps:aiohttp_app"]
+                return gunicorn + ["-k", "aiohttp.GunicornWebWorker", "dbapp_aiohttp:app_factory"]
         raise ValueError(self.id)
 
 

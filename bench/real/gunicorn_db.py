@@ -9,7 +9,8 @@ sockets when it is first imported.
 
 
 def post_worker_init(worker):
-    import dbapps
+    import sys
 
-    if worker.wsgi is dbapps.flask_app:
-        dbapps.init_pool()
+    flask_app = sys.modules.get("dbapp_flask")
+    if flask_app is not None and worker.wsgi is flask_app.app:
+        flask_app.init_pool()

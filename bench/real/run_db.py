@@ -103,8 +103,6 @@ SERIES = [
            P + "gunicorn with 2 gevent workers, a pool of 8 each."),
     Series("pk-starlette-uvloop", "starlette-uvloop", "/pk", "CPU-bound", 2, 8, 16,
            P + "uvicorn (uvloop), 2 processes, an asyncpg pool of 8 each."),
-    Series("pk-aiohttp", "aiohttp", "/pk", "CPU-bound", 2, 8, 16,
-           P + "aiohttp under gunicorn's aiohttp worker, 2 processes, a pool of 8 each."),
     Series("mixed-flask-gthread", "flask-gthread", "/mixed", "mixed CPU and I/O on threads", 1, 8, 32,
            "Neither article: 4 ms of pure-Python CPU around a pg_sleep(0.02) query, on one "
            "gunicorn gthread process with 8 threads: the GIL and the threads both nearly bind.",
@@ -445,10 +443,10 @@ def main() -> int:
     try:
         return run(plan, args, explainer, out)
     except db.StepError as e:
-        log(f"FAILED at step '{e.step}': {e}")
+        log(f"FAILED at step '{e.step}': {e.detail}")
         log(f"nothing written to {out}; every process started was stopped")
         return 1
-    except (RuntimeError, OSError, ValueError) as e:
+    except (RuntimeError, OSError, ValueError, subprocess.SubprocessError) as e:
         log(f"FAILED: {e}")
         log(f"nothing written to {out}; every process started was stopped")
         return 1
@@ -501,8 +499,10 @@ def run(plan: Plan, args: argparse.Namespace, explainer: str | None, out: Path) 
                     f"query {cal['db_ms']:.2f} ms as the app sees it, PostgreSQL+pgbouncer CPU "
                     f"{cal['db_cpu_ms_per_request']:.3f} ms per request")
                 points = []
+                params = {"processes": series.processes, "threads": series.threads,
+                          "db_pool": series.db_pool, "bouncer_pool": series.bouncer_pool}
                 for clients in levels:
-                    point = {"clients": clients, **harness.measure(series, clients)}
+                    point = {"clients": clients, "params": params, **harness.measure(series, clients)}
                     point["simulated"] = (simulate.simulate_db(explainer, scenario, clients)
                                           if point.get("measured") else None)
                     judge(point)
@@ -624,6 +624,16 @@ def apply_options(plan: Plan, args: argparse.Namespace) -> Plan:
     if args.levels:
         changes["levels"] = [int(x) for x in args.levels.split(",")]
         changes["overrides"] = {}
+    if args.set:
+        allowed = ("processes", "threads", "db_pool", "bouncer_pool")
+        values = {}
+        for item in args.set:
+            key, _, value = item.partition("=")
+            if key not in allowed or not value.isdigit() or int(value) < 1:
+                raise SystemExit(f"--set {item}: expected KEY=N with KEY one of {', '.join(allowed)}")
+            values[key] = int(value)
+        for sid in changes.get("series", plan.series):
+            BY_ID[sid] = replace(BY_ID[sid], **values)
     for name in ("duration_s", "rows", "attempts", "quiet_cores", "quiet_wait_s"):
         value = getattr(args, name)
         if value is not None:
@@ -646,6 +656,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--venv", help="virtual environment to use or create (default: target/real-db-venv)")
     p.add_argument("--series", help="comma-separated series ids, to run only those")
     p.add_argument("--levels", help="comma-separated concurrency levels (default 1,4,16,32,64,128,256)")
+    p.add_argument("--set", action="append", metavar="KEY=N",
+                   help="override processes, threads, db_pool or bouncer_pool in every selected series "
+                        "(repeatable); the values are recorded in each series and point")
     p.add_argument("--duration", dest="duration_s", type=float, help="seconds per point (default 5)")
     p.add_argument("--rows", type=int, help="rows of the generated table (default 1,000,000; 100,000 "
                                             "with --subset)")

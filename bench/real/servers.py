@@ -107,9 +107,10 @@ class Running:
     def tail(self, lines: int = 20) -> str:
         """The server's last log lines (for a failure's report)."""
         try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+            text = "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return "(no log)"
+        return text or "(the log is empty)"
 
 
 @contextlib.contextmanager
