@@ -362,12 +362,14 @@ def diagnose(series: dict, point: dict, cores: int) -> str:
     not a verdict."""
     me, sim, a = point["measured"], point["simulated"], point["agreement"]
     facts = [f"simulated throughput {a['throughput_error']:+.0%}, p99 {a['p99_error']:+.0%}"]
-    busy = me["server_cores"] + me["db_cores"] + me["wrk_cores"] + me["irq_cores"]
-    if busy > 0.85 * cores:
+    busy = me["server_cores"] + me["db_cores"] + me["wrk_cores"]  # interrupts are inside these
+    if busy > 0.85 * cores and a["throughput_error"] > 0:
         facts.append(f"the machine was CPU-bound ({me['server_cores']:.2f} server + {me['db_cores']:.2f} "
-                     f"PostgreSQL/pgbouncer + {me['wrk_cores']:.2f} wrk + {me['irq_cores']:.2f} interrupts "
-                     f"of {cores} cores); the simulation gives the app all {cores} cores, the database's "
-                     f"and wrk's CPU are not in it")
+                     f"PostgreSQL/pgbouncer + {me['wrk_cores']:.2f} wrk of {cores} cores); the simulation "
+                     f"gives the app all {cores} cores, the database's and wrk's CPU are not in it")
+    if me["db_cores"] > 0.2 and a["throughput_error"] > THROUGHPUT_TOLERANCE and busy <= 0.85 * cores:
+        facts.append(f"PostgreSQL and pgbouncer took {me['db_cores']:.2f} cores; a single event loop or "
+                     "the GIL competes with them for a core that the simulation gives it whole")
     if point["clients"] <= 4 and abs(a["p99_error"]) > P99_TOLERANCE:
         facts.append("few clients: the p99 is the tail of the database's and the scheduler's own "
                      "jitter, which constant service times leave out")
@@ -449,14 +451,22 @@ def main() -> int:
 
     if args.resimulate:
         path = Path(args.resimulate)
-        document = json.loads(path.read_text())
-        simulate_all(document, explainer)
+        try:
+            document = json.loads(path.read_text())
+            simulate_all(document, explainer)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            log(f"FAILED: cannot resimulate {path}: {e!r}")
+            return 1
         write_json(document, Path(args.out) if args.out else path)
         summarize(document, Path(args.out) if args.out else path)
         return 0
 
     plan = SUBSET if args.subset else FULL
-    plan = apply_options(plan, args)
+    try:
+        plan = apply_options(plan, args)
+    except ValueError as e:
+        log(f"FAILED: bad option: {e}")
+        return 2
     out = Path(args.out) if args.out else (ROOT / "target" / "real-db-subset.json" if args.subset
                                            else ROOT / "content" / "data" / "measured-db.json")
     try:
@@ -638,10 +648,12 @@ def apply_options(plan: Plan, args: argparse.Namespace) -> Plan:
     if args.series:
         unknown = [s for s in args.series.split(",") if s not in BY_ID]
         if unknown:
-            raise SystemExit(f"unknown series {', '.join(unknown)}; known: {', '.join(BY_ID)}")
+            raise ValueError(f"unknown series {', '.join(unknown)}; known: {', '.join(BY_ID)}")
         changes["series"] = args.series.split(",")
     if args.levels:
         changes["levels"] = [int(x) for x in args.levels.split(",")]
+        if any(n < 1 for n in changes["levels"]):
+            raise ValueError(f"--levels {args.levels}: every level must be at least 1")
         changes["overrides"] = {}
     if args.set:
         allowed = ("processes", "threads", "db_pool", "bouncer_pool")
@@ -649,7 +661,7 @@ def apply_options(plan: Plan, args: argparse.Namespace) -> Plan:
         for item in args.set:
             key, _, value = item.partition("=")
             if key not in allowed or not value.isdigit() or int(value) < 1:
-                raise SystemExit(f"--set {item}: expected KEY=N with KEY one of {', '.join(allowed)}")
+                raise ValueError(f"--set {item}: expected KEY=N with KEY one of {', '.join(allowed)}")
             values[key] = int(value)
         for sid in changes.get("series", plan.series):
             BY_ID[sid] = replace(BY_ID[sid], **values)

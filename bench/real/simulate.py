@@ -10,6 +10,7 @@ switches a request causes; counting them again would charge them twice.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -119,7 +120,10 @@ def simulate_db(explainer: str | None, scenario: dict, clients: int) -> dict:
         path.unlink()
     message = (result.stderr or result.stdout).strip()
     if result.returncode == 2 and "unknown key" in message:
-        return {"status": "pending", "reason": message.splitlines()[0][:300]}
+        key = re.search(r"key `([^`]+)`: unknown key", message)
+        return {"status": "pending",
+                "reason": f"explainer simulate does not know the key `{key.group(1)}` yet" if key
+                else message.splitlines()[0][:300]}
     if result.returncode != 0:
         return {"status": "error", "reason": message[:500]}
     try:
