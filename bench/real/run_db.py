@@ -292,6 +292,10 @@ class Harness:
             except RuntimeError as e:
                 return {"status": "failed", "reason": str(e)[-3000:], "attempts": attempts}
             result["quiet_before"] = quiet_before
+            if result.get("server_worker_deaths"):
+                return {"status": "failed", "measured": result, "attempts": attempts,
+                        "reason": f"a worker died or was restarted during the run; the server's last log "
+                                  f"lines:\n{result.get('server_log_tail', '')}"}
             if result["replies_per_connection"] < MIN_REPLIES and duration < self.plan.max_duration_s:
                 # Too short for this concurrency: not an attempt, just a longer run.
                 scale = MIN_REPLIES * 1.3 / max(0.5, result["replies_per_connection"])
@@ -324,10 +328,6 @@ class Harness:
             return {"status": "excluded", "measured": measured, "attempts": attempts,
                     "reason": f"{measured['errors']} errors of {measured['requests']} requests "
                               f"({measured['error_kinds']})"}
-        if measured.get("server_worker_deaths"):
-            return {"status": "failed", "measured": measured, "attempts": attempts,
-                    "reason": f"a worker died or was restarted during the run; the server's last log "
-                              f"lines:\n{measured.get('server_log_tail', '')}"}
         return {"status": "judged", "measured": measured, "attempts": attempts}
 
 
@@ -390,6 +390,8 @@ def agreement(series: list[dict], cores: int) -> dict:
               for s, p in simulated if not p["agreement"]["ok"]]
     excluded = [{"series": s["id"], "clients": p["clients"], "status": p["status"], "reason": p["reason"][:400]}
                 for s, p in points if p["status"] != "judged"]
+    failed_series = [{"series": s["id"], "reason": s.get("reason", "")[:400]}
+                     for s in series if s.get("status") == "failed"]
     t_errors = [abs(p["agreement"]["throughput_error"]) for _, p in simulated]
     p_errors = [abs(p["agreement"]["p99_error"]) for _, p in simulated]
     return {
@@ -406,6 +408,7 @@ def agreement(series: list[dict], cores: int) -> dict:
         "median_abs_p99_error": round(statistics.median(p_errors), 4) if p_errors else None,
         "misses": misses,
         "not_judged": excluded,
+        "failed_series": failed_series,
     }
 
 
@@ -517,8 +520,17 @@ def run(plan: Plan, args: argparse.Namespace, explainer: str | None, out: Path) 
                 series = BY_ID[sid]
                 levels = plan.overrides.get(sid, plan.levels)
                 database.start_bouncer(series.bouncer_pool)
+                described = describe(series, plan, calib["loops_per_ms"])
                 log(f"{sid}: calibrating ({series.server}, {series.route})")
-                cal = harness.calibrate(series)
+                try:
+                    cal = harness.calibrate(series)
+                except RuntimeError as e:
+                    # A server that crashes while being calibrated: this series cannot be
+                    # simulated; the others go on.
+                    log(f"{sid}: calibration FAILED: {str(e)[-800:]}")
+                    series_out.append({**described, "status": "failed", "reason": str(e)[-3000:],
+                                       "calibration": None, "scenario": None, "points": []})
+                    continue
                 io_ms = series.io_ms + slack_ms if series.io_ms else 0.0
                 scenario = simulate.db_scenario(
                     dbservers.BY_ID[series.server].sim_server, series.processes, series.threads, cores,
@@ -537,21 +549,8 @@ def run(plan: Plan, args: argparse.Namespace, explainer: str | None, out: Path) 
                     judge(point)
                     print_point(sid, point)
                     points.append(point)
-                series_out.append({
-                    "id": sid, "server": series.server, "label": dbservers.BY_ID[series.server].label,
-                    "route": series.route, "regime": series.regime, "published_setup": series.published_setup,
-                    "processes": series.processes, "threads": series.threads, "db_pool": series.db_pool,
-                    "bouncer_pool": series.bouncer_pool,
-                    "command": " ".join(dbservers.BY_ID[series.server].argv(Path("venv/bin"), 8000,
-                                                                            series.processes,
-                                                                            series.threads)),
-                    "app_env": {k: v for k, v in series.app_env("postgresql://bench@127.0.0.1:6432/bench",
-                                                                plan.rows, calib["loops_per_ms"]).items()
-                                if k != "PYTHONDONTWRITEBYTECODE"},
-                    "calibration": cal,
-                    "scenario": scenario,
-                    "points": points,
-                })
+                series_out.append({**described, "status": "ok", "calibration": cal, "scenario": scenario,
+                                   "points": points})
     finally:
         database.stop()
     document = {
@@ -569,6 +568,21 @@ def run(plan: Plan, args: argparse.Namespace, explainer: str | None, out: Path) 
     write_json(document, out)
     summarize(document, out)
     return 0
+
+
+def describe(series: Series, plan: Plan, loops_per_ms: int) -> dict:
+    """What a series is, for the JSON: its server, route, regime, parameters, command."""
+    server = dbservers.BY_ID[series.server]
+    return {
+        "id": series.id, "server": series.server, "label": server.label, "route": series.route,
+        "regime": series.regime, "published_setup": series.published_setup,
+        "processes": series.processes, "threads": series.threads, "db_pool": series.db_pool,
+        "bouncer_pool": series.bouncer_pool,
+        "command": " ".join(server.argv(Path("venv/bin"), 8000, series.processes, series.threads)),
+        "app_env": {k: v for k, v in series.app_env("postgresql://bench@127.0.0.1:6432/bench", plan.rows,
+                                                    loops_per_ms).items()
+                    if k != "PYTHONDONTWRITEBYTECODE"},
+    }
 
 
 def method(plan: Plan, calib: dict, slack_ms: float, alone: bool) -> dict:
@@ -641,6 +655,8 @@ def summarize(document: dict, out: Path) -> None:
         log(f"  miss: {m['series']} c={m['clients']}: {m['facts']}")
     for x in a["not_judged"]:
         log(f"  not judged: {x['series']} c={x['clients']} {x['status']}: {x['reason'][:200]}")
+    for x in a.get("failed_series", []):
+        log(f"  series failed: {x['series']}: {x['reason'][:200]}")
 
 
 def apply_options(plan: Plan, args: argparse.Namespace) -> Plan:
