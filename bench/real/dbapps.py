@@ -29,9 +29,12 @@ Routes, the same in all three:
 - ``/stats``, ``/stats/reset``: this process's query timings (calibration only).
 
 Connections: a pool per process of exactly BENCH_POOL connections, all opened at start
-(before readiness), so that no measured request pays for a connect. A request waits for
-a free connection in FIFO order (psycopg_pool and asyncio's queue both serve waiters in
-order). Connections go through pgbouncer in transaction mode, so prepared statements are
+(before readiness), so that no measured request pays for a connect. A request that finds
+no free connection waits. psycopg_pool hands a returned connection straight to its
+first waiter (FIFO). asyncpg's pool is an asyncio queue, which wakes its first waiter
+but lets a newcomer that arrives before the waiter has run take the connection; the
+waiter that lost goes back to the end of the line. That barging, not the driver, widens
+the tail of the pool-limited async series (the simulation's pool is FIFO). Connections go through pgbouncer in transaction mode, so prepared statements are
 off (psycopg ``prepare_threshold=None``, asyncpg ``statement_cache_size=0``) and every
 query runs in autocommit (one round trip, no BEGIN/COMMIT), as asyncpg's pool does.
 """

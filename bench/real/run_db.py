@@ -370,6 +370,11 @@ def diagnose(series: dict, point: dict, cores: int) -> str:
     if me["db_cores"] > 0.2 and a["throughput_error"] > THROUGHPUT_TOLERANCE and busy <= 0.85 * cores:
         facts.append(f"PostgreSQL and pgbouncer took {me['db_cores']:.2f} cores; a single event loop or "
                      "the GIL competes with them for a core that the simulation gives it whole")
+    if (series["server"] in ("starlette-asyncio", "starlette-uvloop", "aiohttp")
+            and point["clients"] > series["db_pool"] * series["processes"] and a["p99_error"] < -P99_TOLERANCE):
+        facts.append("requests queue for asyncpg's pool, an asyncio queue that lets a newcomer take a "
+                     "freed connection before the woken waiter runs (the loser goes to the back): the "
+                     "measured tail is that barging; the simulation's pool is FIFO")
     if point["clients"] <= 4 and abs(a["p99_error"]) > P99_TOLERANCE:
         facts.append("few clients: the p99 is the tail of the database's and the scheduler's own "
                      "jitter, which constant service times leave out")
