@@ -3,8 +3,8 @@
 
     python3 bench/real/run_db.py             # the full matrix, 20-40 minutes on a quiet
                                              # machine -> content/data/measured-db.json
-    python3 bench/real/run_db.py --subset    # a few points, about a minute
-                                             # -> target/real-db-subset.json
+    python3 bench/real/run_db.py --subset    # four points, about a minute and a half
+                                             # (90 s) -> target/real-db-subset.json
     python3 bench/real/run_db.py --resimulate content/data/measured-db.json
                                              # simulate again, measure nothing
 
