@@ -24,23 +24,38 @@ def log(message: str) -> None:
     print(f"[real] {message}", file=sys.stderr, flush=True)
 
 
-def ensure_venv(venv: Path) -> Path:
-    """The venv's python, after installing the pinned servers if they are not there yet."""
+def ensure_venv(venv: Path, requirements: Path = REQUIREMENTS) -> Path:
+    """The venv's python, after installing the pinned packages if they are not there yet.
+    The stamp holds the text of the requirements file and of the files it includes
+    (`-r`), so that a changed pin anywhere reinstalls."""
     python = venv / "bin" / "python"
     stamp = venv / ".bench-requirements"
-    wanted = REQUIREMENTS.read_text()
+    wanted = _requirements_text(requirements)
     if python.exists() and stamp.exists() and stamp.read_text() == wanted:
         return python
-    log(f"creating the virtual environment {venv} from {REQUIREMENTS.name}")
+    log(f"creating the virtual environment {venv} from {requirements.name}")
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", "-r", str(REQUIREMENTS)],
-        check=True,
+    result = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "-r", str(requirements)],
+        capture_output=True,
+        text=True,
         timeout=900,
     )
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines()[-6:]
+        raise SystemExit(f"installing the Python packages of {requirements.name} into {venv} "
+                         "failed (pip's last lines follow)\n" + "\n".join(lines))
     stamp.write_text(wanted)
     return python
+
+
+def _requirements_text(path: Path) -> str:
+    text = path.read_text()
+    for line in text.splitlines():
+        if line.startswith("-r "):
+            text += _requirements_text(path.parent / line[3:].strip())
+    return text
 
 
 def try_meinheld(python: Path) -> str | None:
@@ -69,16 +84,41 @@ def ensure_wrk() -> str:
     path = shutil.which("wrk")
     if path:
         return path
-    log("installing wrk with apt-get")
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = ["apt-get", "install", "-y", "-q", "wrk"]
-    if subprocess.run(install, env=env, timeout=600).returncode != 0:
-        subprocess.run(["apt-get", "update", "-q"], env=env, check=True, timeout=600)
-        subprocess.run(install, env=env, check=True, timeout=600)
+    apt_install(["wrk"])
     path = shutil.which("wrk")
     if not path:
         raise SystemExit("wrk is still missing after apt-get install")
     return path
+
+
+POLICY_RC_D = Path("/usr/sbin/policy-rc.d")
+
+
+def apt_install(packages: list[str]) -> None:
+    """Installs Debian packages with apt-get (running `apt-get update` once if the first
+    try fails). Packages with a service (postgresql, pgbouncer) would start it on
+    install; a temporary policy-rc.d that refuses every start (Debian's mechanism for
+    exactly this) keeps anything from running that the harness did not start itself.
+    A failure names the packages and ends the run with apt's last lines."""
+    log(f"installing {' '.join(packages)} with apt-get")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *packages]
+    guard = not POLICY_RC_D.exists()
+    if guard:
+        POLICY_RC_D.write_text("#!/bin/sh\n# bench/real: no service starts during the install\nexit 101\n")
+        POLICY_RC_D.chmod(0o755)
+    try:
+        result = subprocess.run(install, env=env, capture_output=True, text=True, timeout=600)
+        if result.returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, timeout=600)
+            result = subprocess.run(install, env=env, capture_output=True, text=True, timeout=600)
+    finally:
+        if guard:
+            POLICY_RC_D.unlink(missing_ok=True)
+    if result.returncode != 0:
+        lines = (result.stderr or result.stdout).strip().splitlines()[-6:]
+        raise SystemExit(f"apt-get install {' '.join(packages)} failed (its last lines follow)\n"
+                         + "\n".join(lines))
 
 
 def machine(python: Path, wrk: str) -> dict:

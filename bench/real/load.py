@@ -7,13 +7,16 @@ as the last reply arrives, which is the simulation's closed workload with no thi
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import resource
 import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 from servers import Running, group_pids, prepare_child
 
@@ -117,5 +120,142 @@ def run_wrk(wrk: str, running: Running, path: str, connections: int, duration_s:
         "server_cpu_ms_per_request": round(1000 * server_ticks / TICKS / max(1, w["requests"]), 4),
         "wrk_cores": round(wrk_cores, 2),
         "other_cores": round(other, 2),
+        "duration_s": round(seconds, 2),
+    }
+
+
+# --- The database series: a point with the CPU split five ways ------------------------
+
+
+def machine_cpu_s() -> dict[str, float]:
+    """CPU seconds since boot over all cores, from /proc/stat: `tasks` (user, nice,
+    system: what processes ran), `irq` (hard and soft interrupts: on loopback mostly the
+    network stack working for our own packets), `steal` (the hypervisor ran someone
+    else while this machine wanted the core)."""
+    f = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = f[:8]
+    return {"tasks": (user + nice + system) / TICKS, "irq": (irq + softirq) / TICKS, "steal": steal / TICKS}
+
+
+def group_cpu_s(pgid: int) -> float:
+    """CPU seconds of a process group's live threads, from schedstat (nanoseconds, so
+    that a few hundred requests suffice for a calibration; the tick counts of
+    /proc/PID/stat are 10 ms coarse)."""
+    return pids_cpu_s(group_pids(pgid))
+
+
+def pids_cpu_s(pids: list[int]) -> float:
+    """CPU seconds of these processes' live threads, from schedstat."""
+    total = 0
+    for pid in pids:
+        try:
+            for task in os.scandir(f"/proc/{pid}/task"):
+                with contextlib.suppress(OSError):
+                    total += int(Path(task.path, "schedstat").read_text().split()[0])
+        except OSError:
+            continue
+    return total / 1e9
+
+
+def self_cpu_s() -> float:
+    """CPU time of the harness itself (all its threads), so that its own sampling is not
+    counted among the other processes."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def others_now(db_pids: Callable[[], list[int]], window_s: float = 1.0) -> float:
+    """Cores used over `window_s` by processes other than the harness and the database
+    (while no server or wrk runs), interrupts and steal included."""
+    pids = db_pids()
+    m, mine, ours = machine_cpu_s(), self_cpu_s(), pids_cpu_s(pids)
+    start = time.monotonic()
+    time.sleep(window_s)
+    elapsed = time.monotonic() - start
+    m2 = machine_cpu_s()
+    used = sum(m2[k] - m[k] for k in ("tasks", "irq", "steal"))
+    used -= pids_cpu_s(pids) - ours + self_cpu_s() - mine
+    return max(0.0, used / elapsed)
+
+
+def run_point(wrk: str, running: Running, path: str, connections: int, duration_s: float,
+              db_pids: Callable[[], list[int]], warmup_s: float = 1.0) -> dict:
+    """One database point: a warm-up (not recorded: the first requests of a fresh server
+    pay for imports, caches and the first page faults), then `wrk --latency` for
+    `duration_s`. Returns throughput, the latency summary of wrk's histogram, errors,
+    memory and where the CPU went: the server's process group (`server_cores`), wrk
+    (`wrk_cores`), PostgreSQL and pgbouncer (`db_cores`), the harness itself
+    (`harness_cores`) and everything else on the machine (`other_cores`, the
+    hypervisor's steal included, reported also alone as `steal_cores`). `irq_cores`
+    (interrupts, mostly loopback networking for this traffic) is for information: the
+    kernel charges them to the task they interrupt, so they are inside the others."""
+    base = [wrk, "-t1", f"-c{connections}", "--timeout", "30s", "-s", str(HERE / "report.lua")]
+    # wrk takes whole seconds only.
+    duration_s, warmup_s = math.ceil(duration_s), math.ceil(warmup_s)
+    if warmup_s > 0:
+        subprocess.run(base + [f"-d{warmup_s:g}s", running.url(path)], capture_output=True, text=True,
+                       timeout=warmup_s + 60, start_new_session=True, preexec_fn=prepare_child)
+    sampler = Sampler(running.pgid)
+    sampler.start()
+    cmd = base + ["--latency", f"-d{duration_s:g}s", running.url(path)]
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    m_before, mine_before = machine_cpu_s(), self_cpu_s()
+    pids = db_pids()  # the database's processes live as long as the run (pools hold them)
+    server_before, db_before = group_cpu_s(running.pgid), pids_cpu_s(pids)
+    start = time.monotonic()
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=duration_s + 60,
+                            start_new_session=True, preexec_fn=prepare_child)
+    elapsed = time.monotonic() - start
+    server_s = group_cpu_s(running.pgid) - server_before
+    db_s = pids_cpu_s(pids) - db_before
+    m_after = machine_cpu_s()
+    mine = self_cpu_s() - mine_before
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    sampler.halt.set()
+    sampler.join()
+    if result.returncode != 0:
+        raise RuntimeError(f"wrk failed: {(result.stderr or result.stdout).strip()[-500:]}")
+    lines = [x for x in result.stdout.splitlines() if x.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"wrk printed no summary: {result.stdout.strip()[-500:]}")
+    w = json.loads(lines[-1])
+    wrk_s = (children.ru_utime + children.ru_stime
+             - children_before.ru_utime - children_before.ru_stime)
+    tasks = m_after["tasks"] - m_before["tasks"]
+    steal = m_after["steal"] - m_before["steal"]
+    irq = m_after["irq"] - m_before["irq"]
+    # Interrupts are charged to the task they interrupt (in its schedstat as in its
+    # ticks), so the machine's total includes them; what is not ours is someone else's.
+    other = max(0.0, tasks + irq + steal - server_s - db_s - wrk_s - mine)
+    seconds = w["duration_us"] / 1e6
+    requests = max(1, w["requests"])
+    kinds = ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
+    cores = lambda x: round(x / elapsed, 3)  # noqa: E731
+    per_request = lambda x: round(1000 * x / requests, 4)  # noqa: E731
+    return {
+        "throughput_rps": round(w["requests"] / seconds, 2),
+        "requests": w["requests"],
+        "p50_ms": round(w["p50_us"] / 1000, 3),
+        "p90_ms": round(w["p90_us"] / 1000, 3),
+        "p99_ms": round(w["p99_us"] / 1000, 3),
+        "p999_ms": round(w["p999_us"] / 1000, 3),
+        "max_ms": round(w["max_us"] / 1000, 3),
+        "mean_ms": round(w["mean_us"] / 1000, 3),
+        "stdev_ms": round(w["stdev_us"] / 1000, 3),
+        "errors": sum(w[k] for k in kinds),
+        "error_kinds": {k: w[k] for k in kinds if w[k]},
+        "replies_per_connection": round(w["requests"] / connections, 1),
+        "rss_mb": round(sampler.rss_mb, 1),
+        "pss_mb": round(sampler.pss_mb, 1),
+        "server_cores": cores(server_s),
+        "server_cpu_ms_per_request": per_request(server_s),
+        "db_cores": cores(db_s),
+        "db_cpu_ms_per_request": per_request(db_s),
+        "wrk_cores": cores(wrk_s),
+        "wrk_cpu_ms_per_request": per_request(wrk_s),
+        "harness_cores": cores(mine),
+        "irq_cores": cores(irq),
+        "steal_cores": cores(steal),
+        "other_cores": cores(other),
         "duration_s": round(seconds, 2),
     }

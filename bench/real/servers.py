@@ -92,7 +92,7 @@ def prepare_child() -> None:
 
 @dataclass
 class Running:
-    server: Server
+    name: str
     port: int
     process: subprocess.Popen
     log: Path
@@ -104,15 +104,33 @@ class Running:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
+    def tail(self, lines: int = 20) -> str:
+        """The server's last log lines (for a failure's report)."""
+        try:
+            text = "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+        return text or "(the log is empty)"
+
 
 @contextlib.contextmanager
 def serving(server: Server, bin_dir: Path, workers: int, env: dict[str, str], log_dir: Path):
     """Starts the server, waits until it answers, yields it, and always kills its group."""
     port = free_port()
-    log = Path(tempfile.mkstemp(prefix=f"{server.id}-", suffix=".log", dir=log_dir)[1])
+    with serving_argv(server.id, server.argv(bin_dir, port, workers), port, env, log_dir,
+                      settle_s=0.3 + 0.1 * workers) as running:
+        yield running
+
+
+@contextlib.contextmanager
+def serving_argv(name: str, argv: list[str], port: int, env: dict[str, str], log_dir: Path,
+                 settle_s: float = 0.3, ready_timeout_s: float = 30):
+    """Starts a server from its command line (which must bind 127.0.0.1:`port`), waits
+    until `/ready` answers, yields it, and always kills its process group."""
+    log = Path(tempfile.mkstemp(prefix=f"{name}-", suffix=".log", dir=log_dir)[1])
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            server.argv(bin_dir, port, workers),
+            argv,
             cwd=HERE,
             env={**os.environ, **env},
             stdin=subprocess.DEVNULL,
@@ -121,9 +139,9 @@ def serving(server: Server, bin_dir: Path, workers: int, env: dict[str, str], lo
             start_new_session=True,
             preexec_fn=prepare_child,
         )
-    running = Running(server, port, process, log)
+    running = Running(name, port, process, log)
     try:
-        _wait_ready(running, workers)
+        _wait_ready(running, settle_s, ready_timeout_s)
         yield running
     finally:
         stop(running)
@@ -140,21 +158,22 @@ def stop(running: Running) -> None:
         time.sleep(0.05)
 
 
-def _wait_ready(running: Running, workers: int, timeout_s: float = 30) -> None:
+def _wait_ready(running: Running, settle_s: float, timeout_s: float = 30) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if running.process.poll() is not None:
-            raise RuntimeError(f"{running.server.id} exited: {running.log.read_text()[-2000:]}")
+            raise RuntimeError(f"{running.name} exited: {running.log.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(running.url("/ready"), timeout=1) as response:
                 if response.status == 200:
                     # One worker answered; give the other forked workers a moment to
                     # reach accept() too.
-                    time.sleep(0.3 + 0.1 * workers)
+                    time.sleep(settle_s)
                     return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"{running.server.id} did not answer within {timeout_s} s")
+    raise RuntimeError(f"{running.name} did not answer within {timeout_s} s; its last log lines:\n"
+                       f"{running.tail()}")
 
 
 def group_pids(pgid: int) -> list[int]:

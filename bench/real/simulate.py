@@ -10,6 +10,7 @@ switches a request causes; counting them again would charge them twice.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -61,3 +62,85 @@ def to_toml(table: dict) -> str:
     for key, value in table.items():
         lines.append(f'{key} = "{value}"' if isinstance(value, str) else f"{key} = {value}")
     return "\n".join(lines) + "\n"
+
+
+# --- The database series ----------------------------------------------------------------
+#
+# The scenario carries the database station's keys (db_ms, db_calls, db_pool,
+# db_connections), `threads` for gthread, and the calibrated server overhead in
+# `overhead_us` apart from the app's own CPU in `cpu_ms`. A binary that does not know a
+# key yet refuses the scenario (exit code 2, the key named in its message); the point's
+# simulated part is then recorded as pending, with that message, instead of failing the
+# run, and `run_db.py --resimulate FILE` fills it in later without measuring again.
+
+
+def db_scenario(sim_server: str, processes: int, threads: int, cores: int, cpu_ms: float,
+                overhead_us: float, db_ms: float, db_pool: int, db_connections: int,
+                io_ms: float = 0.0, blocking_share: float = 0.0) -> dict:
+    """Every key but `clients` (add `clients`, `requests` and `warmup` to run a point)."""
+    scenario = {"server": sim_server, "workers": processes}
+    if sim_server == "threads":
+        scenario["threads"] = threads
+    scenario.update({
+        "cores": cores,
+        "think_ms": 0,
+        "cpu_ms": round(cpu_ms, 4),
+        "overhead_us": round(overhead_us, 1),
+        "io_ms": round(io_ms, 4),
+        "io_calls": 1 if io_ms > 0 else 0,
+        "db_ms": round(db_ms, 4),
+        "db_calls": 1,
+        "db_pool": db_pool,
+        "db_connections": db_connections,
+        "service": "constant",
+        "switch_us": 0,
+        "queue_limit": 2048,  # the servers' --backlog
+    })
+    if blocking_share > 0:
+        scenario["blocking_share"] = blocking_share
+    return scenario
+
+
+def simulate_db(explainer: str | None, scenario: dict, clients: int) -> dict:
+    """The simulation of one point: {status: "ok", throughput_rps, p50_ms, p99_ms,
+    mean_ms, ...}, or {status: "pending" | "error", reason}. Never raises: the
+    measurements must survive a simulation that cannot run yet."""
+    if not explainer or not Path(explainer).exists():
+        return {"status": "pending", "reason": f"no explainer binary at {explainer}"}
+    full = {**scenario, "clients": clients, "requests": 40_000, "warmup": max(2_000, 5 * clients)}
+    with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+        f.write(to_toml(full))
+        path = Path(f.name)
+    try:
+        result = subprocess.run([explainer, "simulate", str(path), "--json"],
+                                capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return {"status": "error", "reason": f"explainer simulate: {e}"}
+    finally:
+        path.unlink()
+    message = (result.stderr or result.stdout).strip()
+    if result.returncode == 2 and "unknown key" in message:
+        key = re.search(r"key `([^`]+)`: unknown key", message)
+        return {"status": "pending",
+                "reason": f"explainer simulate does not know the key `{key.group(1)}` yet" if key
+                else message.splitlines()[0][:300]}
+    if result.returncode != 0:
+        return {"status": "error", "reason": message[:500]}
+    try:
+        report = json.loads(result.stdout)
+        out = {
+            "status": "ok",
+            "throughput_rps": round(report["throughput_rps"], 2),
+            "p50_ms": round(report["latency_ms"]["p50"], 3),
+            "p99_ms": round(report["latency_ms"]["p99"], 3),
+            "mean_ms": round(report["latency_ms"]["mean"], 3),
+        }
+    except (ValueError, KeyError, TypeError) as e:
+        return {"status": "error", "reason": f"unreadable report ({e}): {result.stdout[:300]}"}
+    for key in ("cpu_utilization", "db_utilization"):
+        if isinstance(report.get(key), (int, float)):
+            out[key] = round(report[key], 4)
+    if isinstance(report.get("db_wait_ms"), dict):
+        out["db_wait_ms"] = {k: round(v, 3) for k, v in report["db_wait_ms"].items()
+                             if isinstance(v, (int, float))}
+    return out

@@ -1,0 +1,169 @@
+"""The database benchmark's applications: one set of routes in three frameworks, and
+what they share (configuration, the routes' work, query timings, the asyncpg pool). Each
+framework is in a module of its own, so that a server imports only its own framework
+(its memory is measured):
+
+- dbapp_flask: Flask (WSGI) with psycopg 3 and a psycopg_pool ConnectionPool, served by
+  gunicorn's sync, gthread and gevent workers. psycopg (3.1.14 and later) sees gevent's
+  monkey-patching by itself and then waits on sockets cooperatively; it must therefore be
+  imported after the patching, which gunicorn's gevent worker does before it loads the
+  app. No psycogreen: that is for psycopg2.
+- dbapp_starlette: Starlette (ASGI) with an asyncpg pool, served by uvicorn on asyncio
+  or uvloop.
+- dbapp_aiohttp: aiohttp with an asyncpg pool, served by gunicorn's aiohttp worker.
+
+Routes, the same in all three:
+
+- ``/sleep``: one query, ``SELECT pg_sleep(BENCH_DB_SLEEP_MS / 1000)`` (Grinberg's shape:
+  the database holds the request, without CPU).
+- ``/pk``: one query, a primary-key select of a random row of the generated table
+  (Paterson's shape: a cheap query whose cost is mostly the round trip).
+- ``/mixed``: half of BENCH_CPU_MS of pure-Python CPU, the pg_sleep query, the other half
+  (the simulation splits a request's CPU evenly around its waits; so does this).
+- ``/blocking`` (asyncio only): the pg_sleep query, awaited, then one wait of
+  BENCH_IO_MS that blocks the event loop (``time.sleep`` in an ``async def``) with
+  probability BENCH_BLOCK_SHARE and is awaited (``asyncio.sleep``) otherwise: the
+  simulation's ``blocking_share``.
+- ``/plain``: the framework's response alone (calibrates the server's own overhead).
+- ``/ready``: ``SELECT 1`` through the pool (the harness's readiness check).
+- ``/stats``, ``/stats/reset``: this process's query timings (calibration only).
+
+Connections: a pool per process of exactly BENCH_POOL connections, all opened at start
+(before readiness), so that no measured request pays for a connect. A request that finds
+no free connection waits. psycopg_pool hands a returned connection straight to its
+first waiter (FIFO). asyncpg's pool is an asyncio queue, which wakes its first waiter
+but lets a newcomer that arrives before the waiter has run take the connection; the
+waiter that lost goes back to the end of the line. That barging, not the driver, widens
+the tail of the pool-limited async series (the simulation's pool is FIFO). Connections go through pgbouncer in transaction mode, so prepared statements are
+off (psycopg ``prepare_threshold=None``, asyncpg ``statement_cache_size=0``) and every
+query runs in autocommit (one round trip, no BEGIN/COMMIT), as asyncpg's pool does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import threading
+import time
+
+DSN = os.environ.get("BENCH_DSN", "postgresql://bench@127.0.0.1:6432/bench")
+POOL = int(os.environ.get("BENCH_POOL", "4"))
+DB_SLEEP_S = float(os.environ.get("BENCH_DB_SLEEP_MS", "20")) / 1000
+ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
+LOOPS_PER_MS = int(os.environ.get("BENCH_LOOPS_PER_MS", "20000"))
+CPU_MS = float(os.environ.get("BENCH_CPU_MS", "0"))
+IO_S = float(os.environ.get("BENCH_IO_MS", "0")) / 1000
+BLOCK_SHARE = float(os.environ.get("BENCH_BLOCK_SHARE", "0"))
+
+SLEEP_SQL = "SELECT pg_sleep({})"
+PK_SQL = "SELECT a, b FROM test WHERE a = {}"
+
+
+def burn(loops: int) -> int:
+    """Pure-Python CPU work (holds the GIL); the result is used so it cannot be skipped."""
+    x = 0
+    for i in range(loops):
+        x += i * i % 7
+    return x
+
+
+class Stats:
+    """Per-process timings of the queries: how long a request waited for a pool
+    connection, and how long the query took as the app saw it (send to last row). Kept
+    as sums plus a bounded sample for percentiles; read by the calibration through
+    ``/stats`` on a one-process server."""
+
+    LIMIT = 20_000
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.count = 0
+        self.query_s = 0.0
+        self.acquire_s = 0.0
+        self.sample: list[float] = []
+
+    def add(self, acquire_s: float, query_s: float) -> None:
+        with self.lock:
+            self.count += 1
+            self.query_s += query_s
+            self.acquire_s += acquire_s
+            if len(self.sample) < self.LIMIT:
+                self.sample.append(query_s)
+
+    def report(self) -> dict:
+        with self.lock:
+            s = sorted(self.sample)
+            pick = (lambda q: round(s[min(len(s) - 1, int(q * len(s)))] * 1000, 4)) if s else (lambda q: None)
+            return {
+                "pid": os.getpid(),
+                "queries": self.count,
+                "query_ms_mean": round(self.query_s / self.count * 1000, 4) if self.count else None,
+                "query_ms_p50": pick(0.5),
+                "query_ms_p99": pick(0.99),
+                "acquire_ms_mean": round(self.acquire_s / self.count * 1000, 4) if self.count else None,
+            }
+
+
+STATS = Stats()
+
+
+def pk_sql() -> str:
+    # A literal key, not a parameter: the same SQL text for both drivers.
+    return PK_SQL.format(random.randint(1, ROWS))
+
+
+# --- asyncpg, shared by Starlette and aiohttp (imported only when a pool opens) ------
+
+_apool = None
+
+
+async def open_apool() -> None:
+    global _apool
+    import asyncpg
+
+    _apool = await asyncpg.create_pool(DSN, min_size=POOL, max_size=POOL, statement_cache_size=0,
+                                       max_inactive_connection_lifetime=0)
+
+
+async def close_apool() -> None:
+    if _apool is not None:
+        await _apool.close()
+
+
+async def aquery(sql: str):
+    start = time.perf_counter()
+    async with _apool.acquire() as conn:
+        got = time.perf_counter()
+        rows = await conn.fetch(sql)
+        done = time.perf_counter()
+    STATS.add(got - start, done - got)
+    return rows
+
+
+async def asleep_route() -> None:
+    await aquery(SLEEP_SQL.format(DB_SLEEP_S))
+
+
+async def apk_route() -> str:
+    row = (await aquery(pk_sql()))[0]
+    return json.dumps({"a": row["a"], "b": row["b"]})
+
+
+async def amixed_route() -> None:
+    half = int(CPU_MS / 2 * LOOPS_PER_MS)
+    burn(half)
+    await aquery(SLEEP_SQL.format(DB_SLEEP_S))
+    burn(half)
+
+
+async def ablocking_route() -> None:
+    await aquery(SLEEP_SQL.format(DB_SLEEP_S))
+    if random.random() < BLOCK_SHARE:
+        time.sleep(IO_S)  # the mistake on purpose: a blocking call in an async handler
+    else:
+        await asyncio.sleep(IO_S)
