@@ -15,6 +15,11 @@ const SCENARIOS: &[&str] = &[
     "server=asyncio&clients=300&cpu_ms=1&io_ms=200&service=lognormal&cv=2.0&requests=20000",
     "server=uvloop&arrival_rate=500&cpu_ms=1&io_ms=50&service=constant&timeout_ms=300&requests=20000",
     "server=gevent&clients=50&cpu_ms=2&io_ms=100&io_calls=3&blocking_share=0.2&queue_limit=20&requests=10000&seed=7",
+    // Many draws far in the tails, where a platform's own exp and log would differ in
+    // the last bit now and then: every draw goes through libm.
+    "server=asyncio&workers=2&arrival_rate=150&cpu_ms=3&io_ms=40&service=lognormal&cv=6&heavy_share=0.05&heavy_cpu_ms=40&requests=300000&seed=11",
+    "server=threads&workers=2&threads=8&clients=64&cpu_ms=4&io_ms=30&db_ms=20&db_calls=2&db_pool=4&db_connections=6&timeout_ms=400&retries=2&requests=200000&seed=3",
+    "workers=8&arrival_rate=400&cpu_ms=2&io_ms=20&db_ms=5&db_pool=1&timeout_ms=60&abandon=dropped&requests=200000&seed=5",
 ];
 
 /// Imports the page's own wasm bundle (already initialised by its loader).

@@ -19,19 +19,26 @@ from servers import Server
 
 
 def base_scenario(server: Server, cores: int, cpu_ms: float, io_ms: float) -> dict:
-    """Every key but `clients`: what a widget needs to draw the simulated curve."""
-    return {
-        "server": server.sim_server,
-        "workers": server.workers,
+    """Every key but `clients`: what a widget needs to draw the simulated curve. The
+    overhead is already in `cpu_ms`, so `overhead_us` is 0; gthread is one process of
+    `server.workers` threads."""
+    scenario = {"server": server.sim_server}
+    if server.sim_server == "threads":
+        scenario.update({"workers": 1, "threads": server.workers})
+    else:
+        scenario["workers"] = server.workers
+    scenario.update({
         "cores": cores,
         "think_ms": 0,
         "cpu_ms": round(cpu_ms, 4),
+        "overhead_us": 0,
         "io_ms": round(io_ms, 4),
         "io_calls": 1 if io_ms > 0 else 0,
         "service": "constant",
         "switch_us": 0,
         "queue_limit": 2048,  # the servers' --backlog
-    }
+    })
+    return scenario
 
 
 def simulate(explainer: str, scenario: dict, clients: int) -> dict:

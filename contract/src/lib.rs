@@ -30,6 +30,6 @@ pub use key::Key;
 pub use live::LiveValue;
 pub use placeholder::{Caption, Options, Placeholder, Segment};
 pub use preset::Preset;
-pub use scenario::{Scenario, ScenarioError, ServerKind, Service, Value, Workload};
+pub use scenario::{Abandon, Scenario, ScenarioError, ServerKind, Service, Value, Workload};
 pub use values::WidgetValues;
 pub use widget::WidgetKind;

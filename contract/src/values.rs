@@ -45,10 +45,11 @@ impl WidgetValues {
 
 /// The number a control shows for `key`.
 pub fn number(scenario: &Scenario, values: &WidgetValues, key: Key) -> Option<f64> {
-    if key.is_scenario() {
-        scenario.number(key)
-    } else {
-        Some(values.number(key))
+    match key {
+        // One event-loop process per core unless the block says otherwise.
+        Key::Loops => Some(values.get(key).unwrap_or(f64::from(scenario.cores))),
+        _ if key.is_scenario() => scenario.number(key),
+        _ => Some(values.number(key)),
     }
 }
 
@@ -249,6 +250,8 @@ mod tests {
                 set_clamped(&mut s, &mut v, spec.key, value);
                 let set = if spec.key.is_scenario() {
                     s.get(spec.key).unwrap()
+                } else if matches!(spec.accepts, Accepts::Int { .. }) {
+                    Value::Int(v.number(spec.key) as i64)
                 } else {
                     Value::Num(v.number(spec.key))
                 };
@@ -278,6 +281,7 @@ mod tests {
             // land on a new value.
             for (i, stop) in stops.iter().enumerate() {
                 let (mut s, mut v) = (Scenario::default(), WidgetValues::default());
+                s.server = crate::ServerKind::Threads;
                 set_clamped(&mut s, &mut v, spec.key, *stop);
                 let shown = number(&s, &v, spec.key).unwrap();
                 assert_eq!(

@@ -30,6 +30,33 @@ fn events_per_second(c: &mut Criterion) {
             })
         });
     }
+    // The same with the database station on: 20 ms of queries over two calls, a pool
+    // of 4 per process and 16 database connections.
+    for kind in ServerKind::ALL {
+        let s = Scenario {
+            server: kind,
+            clients: Some(if kind.is_event_loop() { 100 } else { 8 }),
+            db_ms: 20.0,
+            db_calls: 2,
+            db_pool: 4,
+            db_connections: 16,
+            requests: 100_000,
+            ..Scenario::default()
+        };
+        let events = sim::run(&s).events;
+        group.throughput(Throughput::Elements(events));
+        group.bench_with_input(
+            BenchmarkId::new("with database", kind.name()),
+            &s,
+            |b, s| {
+                b.iter(|| {
+                    let mut sim = Simulation::new(black_box(s));
+                    sim.run_to_end();
+                    sim.events()
+                })
+            },
+        );
+    }
     group.finish();
 }
 

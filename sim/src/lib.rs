@@ -17,6 +17,7 @@
 
 mod batch;
 mod engine;
+mod histogram;
 pub mod memory;
 pub mod pairing;
 mod report;
@@ -25,11 +26,12 @@ pub mod theory;
 mod view;
 
 pub use batch::Batch;
-pub use contract::{defaults, Scenario, ScenarioError, ServerKind, Service, Workload};
+pub use contract::{defaults, Abandon, Scenario, ScenarioError, ServerKind, Service, Workload};
 pub use engine::Simulation;
-pub use report::{LatencySummary, QueueWait, Report, WindowMetrics};
+pub use report::{DbSummary, LatencySummary, QueueWait, Report, WindowMetrics};
 pub use view::{
-    ClientState, ClientView, ProcessView, RequestPhase, RequestView, WorkerState, WorkerView,
+    ClientState, ClientView, DatabaseView, ProcessView, RequestPhase, RequestView, WorkerState,
+    WorkerView,
 };
 
 /// Runs a validated scenario to the end: `warmup` finished requests, then `requests`

@@ -17,6 +17,7 @@ pub fn pair(base: &Scenario, loops: u32) -> (Scenario, Scenario) {
         ServerKind::Asyncio
     };
     asynchronous.workers = Some(loops.max(1));
+    asynchronous.threads = None;
     (sync, asynchronous)
 }
 

@@ -53,6 +53,39 @@ pub fn mm1_response_quantile(lambda: f64, mu: f64, q: f64) -> f64 {
     -(1.0 - q).ln() / (mu - lambda)
 }
 
+/// Quantile `q` of the waiting time (before service) in M/M/c: an arrival waits with
+/// probability C (Erlang C), and then exponentially with rate cμ − λ, so
+/// P(W > t) = C e^-(cμ-λ)t.
+pub fn mmc_wait_quantile(c: u32, lambda: f64, mu: f64, q: f64) -> f64 {
+    let waits = erlang_c(c, lambda / mu);
+    if 1.0 - q >= waits {
+        return 0.0;
+    }
+    (waits / (1.0 - q)).ln() / (f64::from(c) * mu - lambda)
+}
+
+/// Mean response time of M/G/1 FCFS (Pollaczek-Khinchine), from the first two moments
+/// of the service time.
+pub fn mg1_response(lambda: f64, mean: f64, second_moment: f64) -> f64 {
+    mean + lambda * second_moment / (2.0 * (1.0 - lambda * mean))
+}
+
+/// M/M/1 with deterministic patience `tau` (M/M/1+D): the share of arrivals that give
+/// up waiting. A request that would wait longer than `tau` leaves at `tau` without
+/// using the server, so the workload V an arrival finds has density λP0 e^(λ-μ)x below
+/// `tau` and λP0 e^λτ e^-μx above it, and by PASTA the share is P(V > τ) = ρ P0 e^(λ-μ)τ.
+pub fn mm1_abandonment(lambda: f64, mu: f64, tau: f64) -> f64 {
+    let d = lambda - mu;
+    let growth = if d.abs() < 1e-12 {
+        lambda * tau
+    } else {
+        lambda * ((d * tau).exp() - 1.0) / d
+    };
+    let tail = lambda / mu * (d * tau).exp();
+    let p0 = 1.0 / (1.0 + growth + tail);
+    tail * p0
+}
+
 /// Mean response time of the finite-source (machine repairman) model M/M/1//N:
 /// `n` clients thinking `think` on average, one exponential server of mean `service`.
 pub fn finite_source_response(n: u32, think: f64, service: f64) -> f64 {
@@ -120,6 +153,26 @@ mod tests {
             mmc_response(1, 70.0, 100.0)
         ));
         assert!(close(mm_infinity_response(0.1), 0.1));
+    }
+
+    #[test]
+    fn the_wait_quantile_and_abandonment_have_their_limits() {
+        // M/M/1: C = ρ, so P(W > t) = ρ e^-(μ-λ)t.
+        let t = mmc_wait_quantile(1, 80.0, 100.0, 0.99);
+        assert!(close(0.8 * (-(20.0) * t).exp(), 0.01));
+        assert_eq!(
+            mmc_wait_quantile(4, 1.0, 100.0, 0.5),
+            0.0,
+            "hardly anyone waits"
+        );
+        // With endless patience nobody gives up; with none, everyone who would wait does.
+        assert!(mm1_abandonment(80.0, 100.0, 100.0) < 1e-12);
+        assert!(close(mm1_abandonment(80.0, 100.0, 0.0), 0.8 / 1.8));
+        // M/G/1 with exponential service is M/M/1.
+        assert!(close(
+            mg1_response(80.0, 0.01, 2e-4),
+            mmc_response(1, 80.0, 100.0)
+        ));
     }
 
     #[test]

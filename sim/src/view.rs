@@ -17,6 +17,12 @@ pub enum RequestPhase {
     WaitingIo { worker: u32 },
     /// Waiting on an I/O call that blocks its whole event loop.
     BlockingIo { worker: u32 },
+    /// Waiting for a connection of its process's database pool.
+    WaitingPool { worker: u32 },
+    /// Holding a pool connection, waiting for the database to take its query.
+    WaitingDb { worker: u32 },
+    /// Its query runs in the database.
+    Querying { worker: u32 },
 }
 
 /// One live request.
@@ -46,6 +52,8 @@ pub enum WorkerState {
     Io,
     /// A thread with a request, waiting for the GIL.
     WaitingGil,
+    /// A sync worker whose request waits for the database or runs a query there.
+    Db,
     /// An event loop with tasks but none on the CPU: all are waiting on I/O.
     Waiting,
 }
@@ -98,4 +106,18 @@ pub struct ProcessView {
     pub blocked: bool,
     /// Event loops: tasks held.
     pub tasks: u32,
+    /// Its database pool: connections in use, and requests waiting for one.
+    pub pool_in_use: u32,
+    pub pool_waiting: u32,
+}
+
+/// The database: its connections in use and the queries waiting for one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DatabaseView {
+    /// Connections it has (`db_connections`), or `None` without a limit.
+    pub limit: Option<u32>,
+    /// Queries running now.
+    pub running: u32,
+    /// Queries holding a pool connection, waiting for the database.
+    pub waiting: u32,
 }

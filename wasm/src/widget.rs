@@ -512,6 +512,9 @@ impl Widget {
     }
 
     fn view_control(&self, ctx: &Context<Self>, key: Key) -> Html {
+        if key.is_scenario() && !self.scenario.applies(key) {
+            return Html::default();
+        }
         let Some(value) = values::number(&self.scenario, &self.values, key)
             .or_else(|| matches!(key, Key::Server | Key::Service).then_some(0.0))
         else {

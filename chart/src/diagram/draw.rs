@@ -71,7 +71,7 @@ pub fn draw_diagram<DB: DrawingBackend>(
 
 /// A request's marker: shape as well as colour tell its state, for readers who do not
 /// see the colours apart. Waiting: a square; on the CPU: a disc; waiting on I/O: a ring;
-/// blocking the loop: a diamond.
+/// at the database: a triangle; blocking the loop: a diamond.
 fn draw_marker<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     (x, y): (i32, i32),
@@ -92,6 +92,10 @@ fn draw_marker<DB: DrawingBackend>(
             let width = ((1.6 * scale).round() as u32).max(1);
             area.draw(&Circle::new((x, y), r, color.stroke_width(width)))
         }
+        DotState::Db => area.draw(&Polygon::new(
+            vec![(x, y - r - 1), (x + r + 1, y + r), (x - r - 1, y + r)],
+            color.filled(),
+        )),
         DotState::Blocked => area.draw(&Polygon::new(
             vec![
                 (x, y - r - 1),

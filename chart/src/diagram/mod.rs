@@ -22,14 +22,16 @@ pub enum DotState {
     Waiting,
     Cpu,
     Io,
+    Db,
     Blocked,
 }
 
 impl DotState {
-    pub const ALL: [DotState; 4] = [
+    pub const ALL: [DotState; 5] = [
         DotState::Waiting,
         DotState::Cpu,
         DotState::Io,
+        DotState::Db,
         DotState::Blocked,
     ];
 
@@ -38,6 +40,7 @@ impl DotState {
             DotState::Waiting => "waiting",
             DotState::Cpu => "on the CPU",
             DotState::Io => "waiting on I/O",
+            DotState::Db => "database",
             DotState::Blocked => "blocking the loop",
         }
     }
@@ -47,6 +50,7 @@ impl DotState {
             DotState::Waiting => palette.series[3],
             DotState::Cpu => palette.series[1],
             DotState::Io => palette.series[0],
+            DotState::Db => palette.series[2],
             DotState::Blocked => RGBColor(200, 30, 30),
         }
     }
@@ -75,6 +79,7 @@ struct LoopBox {
     blocked: bool,
     ready: Vec<u64>,
     io: Vec<u64>,
+    db: Vec<u64>,
 }
 
 /// A snapshot of the server to draw.
@@ -153,6 +158,13 @@ impl Diagram {
                 RequestPhase::WaitingIo { worker } if event_loop => {
                     diagram.loop_at(worker).io.push(id)
                 }
+                RequestPhase::WaitingPool { worker }
+                | RequestPhase::WaitingDb { worker }
+                | RequestPhase::Querying { worker }
+                    if event_loop =>
+                {
+                    diagram.loop_at(worker).db.push(id)
+                }
                 RequestPhase::BlockingIo { worker } => {
                     let l = diagram.loop_at(worker);
                     l.cpu = Some(id);
@@ -160,7 +172,10 @@ impl Diagram {
                 }
                 RequestPhase::OnCpu { .. }
                 | RequestPhase::WaitingIo { .. }
-                | RequestPhase::WaitingGil { .. } => {}
+                | RequestPhase::WaitingGil { .. }
+                | RequestPhase::WaitingPool { .. }
+                | RequestPhase::WaitingDb { .. }
+                | RequestPhase::Querying { .. } => {}
             }
         }
         diagram
@@ -262,6 +277,7 @@ impl Diagram {
                 WorkerState::Cpu => Some(DotState::Cpu),
                 WorkerState::Io | WorkerState::Waiting => Some(DotState::Io),
                 WorkerState::WaitingGil => Some(DotState::Waiting),
+                WorkerState::Db => Some(DotState::Db),
             };
             let name = if h >= 16.0 {
                 format!("worker {}", index + 1)
@@ -342,16 +358,34 @@ impl Diagram {
                 .boxes
                 .push((ready, format!("ready {}", l.ready.len()), None));
             place_dots(layout, ready, &l.ready, DotState::Waiting);
+            let rest = rect.x + rect.w - ready.x - ready.w - 10.0;
+            let (io_w, db_w) = if l.db.is_empty() {
+                (rest, 0.0)
+            } else {
+                (rest * 0.55, rest * 0.45 - 6.0)
+            };
             let io = Rect {
                 x: ready.x + ready.w + 6.0,
                 y: cpu.y,
-                w: rect.x + rect.w - ready.x - ready.w - 10.0,
+                w: io_w,
                 h: cpu.h,
             };
             layout
                 .boxes
                 .push((io, format!("awaiting I/O {}", l.io.len()), None));
             place_dots(layout, io, &l.io, DotState::Io);
+            if !l.db.is_empty() {
+                let db = Rect {
+                    x: io.x + io.w + 6.0,
+                    y: cpu.y,
+                    w: db_w,
+                    h: cpu.h,
+                };
+                layout
+                    .boxes
+                    .push((db, format!("database {}", l.db.len()), None));
+                place_dots(layout, db, &l.db, DotState::Db);
+            }
         }
         if self.loops.len() > shown {
             layout.counts.push((

@@ -24,7 +24,10 @@ impl PaneState {
                 RequestPhase::Ready { .. }
                 | RequestPhase::Queued
                 | RequestPhase::WaitingGil { .. } => state.ready += 1,
-                RequestPhase::WaitingIo { .. } => state.waiting_io += 1,
+                RequestPhase::WaitingIo { .. }
+                | RequestPhase::WaitingPool { .. }
+                | RequestPhase::WaitingDb { .. }
+                | RequestPhase::Querying { .. } => state.waiting_io += 1,
                 RequestPhase::BlockingIo { .. } => state.blocking += 1,
             }
         }

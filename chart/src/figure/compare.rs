@@ -72,9 +72,11 @@ pub struct CompareFigure {
     sweep_version: u64,
 }
 
-/// Event-loop processes on the async side.
-fn loops(_scenario: &Scenario, _values: &WidgetValues) -> u32 {
-    1
+/// Event-loop processes on the async side: `loops`, or one per core.
+fn loops(scenario: &Scenario, values: &WidgetValues) -> u32 {
+    values
+        .get(contract::Key::Loops)
+        .map_or(scenario.cores, |loops| loops as u32)
 }
 
 impl CompareFigure {

@@ -38,19 +38,17 @@ const LEVELS: [u32; 11] = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 pub(super) const LIVE_REQUESTS: u64 = 3_000;
 pub(super) const STILL_REQUESTS: u64 = 400;
 
-/// The scenarios of the chart: each kind at each level. Threads get one thread per
-/// client, as a thread-per-connection server does.
+/// The scenarios of the chart: each kind at each level, in one process. Threads get one
+/// thread per client, as a thread-per-connection server does.
 fn scenarios(base: &Scenario, requests: u64) -> Vec<Scenario> {
     let mut all = Vec::new();
     for (kind, _) in KINDS {
         for clients in LEVELS {
             let mut s = base.clone();
             s.server = kind;
-            s.workers = Some(if kind == ServerKind::Threads {
-                clients
-            } else {
-                1
-            });
+            // One process: of as many threads as clients, or of one event loop.
+            s.workers = Some(1);
+            s.threads = (kind == ServerKind::Threads).then_some(clients);
             s.clients = Some(clients);
             s.arrival_rate = None;
             s.switch_us = None;

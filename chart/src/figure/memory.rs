@@ -48,16 +48,17 @@ pub struct MemoryFigure {
 /// of processes, a thread per connection, and one process of asyncio or gevent.
 fn servers(base: &Scenario) -> [Scenario; 4] {
     let clients = base.number(Key::Clients).unwrap_or(10.0) as u32;
-    let with = |server: ServerKind, workers: u32| Scenario {
+    let with = |server: ServerKind, workers: u32, threads: Option<u32>| Scenario {
         server,
         workers: Some(workers),
+        threads,
         ..base.clone()
     };
     [
-        with(ServerKind::Processes, base.effective_workers()),
-        with(ServerKind::Threads, clients.min(4096)),
-        with(ServerKind::Asyncio, 1),
-        with(ServerKind::Gevent, 1),
+        with(ServerKind::Processes, base.effective_workers(), None),
+        with(ServerKind::Threads, 1, Some(clients.min(4096))),
+        with(ServerKind::Asyncio, 1, None),
+        with(ServerKind::Gevent, 1, None),
     ]
 }
 

@@ -120,6 +120,7 @@ impl Scenario {
         match key {
             Key::Server => Some(Value::Name(self.server.name())),
             Key::Workers => self.workers.and_then(int),
+            Key::Threads => self.threads.and_then(int),
             Key::Cores => int(self.cores),
             Key::ArrivalRate => self.arrival_rate.and_then(num),
             Key::Clients => self.clients.and_then(int),
@@ -130,8 +131,18 @@ impl Scenario {
             Key::Cv => num(self.cv),
             Key::IoCalls => int(self.io_calls),
             Key::SwitchUs => self.switch_us.and_then(num),
+            Key::OverheadUs => self.overhead_us.and_then(num),
+            Key::HeavyShare => num(self.heavy_share),
+            Key::HeavyCpuMs => self.heavy_cpu_ms.and_then(num),
+            Key::DbMs => num(self.db_ms),
+            Key::DbCalls => int(self.db_calls),
+            Key::DbPool => int(self.db_pool),
+            Key::DbConnections => int(self.db_connections),
             Key::QueueLimit => int(self.queue_limit),
             Key::TimeoutMs => num(self.timeout_ms),
+            Key::Abandon => Some(Value::Name(self.abandon.name())),
+            Key::LimitConcurrency => int(self.limit_concurrency),
+            Key::Retries => int(self.retries),
             Key::Requests => big(self.requests),
             Key::Warmup => big(self.warmup),
             Key::Seed => big(self.seed),
@@ -141,7 +152,7 @@ impl Scenario {
             Key::ProcessMb => self.process_mb.and_then(num),
             Key::ThreadKib => self.thread_kib.and_then(num),
             Key::TaskKib => self.task_kib.and_then(num),
-            Key::BudgetMb => None,
+            Key::Loops | Key::BudgetMb => None,
         }
     }
 
@@ -151,6 +162,9 @@ impl Scenario {
     pub fn number(&self, key: Key) -> Option<f64> {
         let effective = match key {
             Key::Workers => Some(f64::from(self.effective_workers())),
+            Key::Threads => Some(f64::from(self.effective_threads())),
+            Key::OverheadUs => Some(self.effective_overhead_us()),
+            Key::HeavyCpuMs => Some(self.effective_heavy_cpu_ms()),
             Key::Clients => match self.workload() {
                 super::Workload::Closed { clients } => Some(f64::from(clients)),
                 super::Workload::Open { .. } => None,
@@ -166,6 +180,27 @@ impl Scenario {
             Value::Name(_) => None,
             value => Some(value.as_f64()),
         })
+    }
+
+    /// Whether `key` matters to this scenario: a control for it would change something.
+    /// `threads` is for the threaded server, the pool and database limits need a
+    /// database, `heavy_cpu_ms` heavy requests, `abandon` a timeout, `blocking_share`
+    /// and `limit_concurrency` an event loop. (Setting some of them where they do not
+    /// apply is an error; the others are ignored.)
+    pub fn applies(&self, key: Key) -> bool {
+        match key {
+            Key::Threads => self.server == ServerKind::Threads,
+            Key::DbPool | Key::DbConnections | Key::DbCalls => self.db_ms > 0.0,
+            Key::HeavyCpuMs => self.heavy_share > 0.0,
+            Key::Abandon => self.timeout_ms > 0.0,
+            Key::BlockingShare | Key::LimitConcurrency | Key::MaxTasks => {
+                self.server.is_event_loop()
+            }
+            Key::SwitchIntervalMs | Key::ThreadKib => self.server == ServerKind::Threads,
+            Key::TaskKib => self.server.is_event_loop(),
+            Key::Cv => self.service == Service::Lognormal,
+            _ => true,
+        }
     }
 
     /// Sets a scenario key after checking its type and range. Rules that involve
@@ -184,6 +219,7 @@ impl Scenario {
         match key {
             Key::Server => self.server = ServerKind::from_name(name).unwrap_or_default(),
             Key::Workers => self.workers = Some(small),
+            Key::Threads => self.threads = Some(small),
             Key::Cores => self.cores = small,
             Key::ArrivalRate => {
                 self.arrival_rate = Some(x);
@@ -200,8 +236,18 @@ impl Scenario {
             Key::Cv => self.cv = x,
             Key::IoCalls => self.io_calls = small,
             Key::SwitchUs => self.switch_us = Some(x),
+            Key::OverheadUs => self.overhead_us = Some(x),
+            Key::HeavyShare => self.heavy_share = x,
+            Key::HeavyCpuMs => self.heavy_cpu_ms = Some(x),
+            Key::DbMs => self.db_ms = x,
+            Key::DbCalls => self.db_calls = small,
+            Key::DbPool => self.db_pool = small,
+            Key::DbConnections => self.db_connections = small,
             Key::QueueLimit => self.queue_limit = small,
             Key::TimeoutMs => self.timeout_ms = x,
+            Key::Abandon => self.abandon = super::Abandon::from_name(name).unwrap_or_default(),
+            Key::LimitConcurrency => self.limit_concurrency = small,
+            Key::Retries => self.retries = small,
             Key::Requests => self.requests = exact(value),
             Key::Warmup => self.warmup = exact(value),
             Key::Seed => self.seed = exact(value),
@@ -211,7 +257,9 @@ impl Scenario {
             Key::ProcessMb => self.process_mb = Some(x),
             Key::ThreadKib => self.thread_kib = Some(x),
             Key::TaskKib => self.task_kib = Some(x),
-            Key::BudgetMb => return Err(key.error("is a widget setting, not part of the scenario")),
+            Key::Loops | Key::BudgetMb => {
+                return Err(key.error("is a widget setting, not part of the scenario"))
+            }
         }
         Ok(())
     }

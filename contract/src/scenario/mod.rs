@@ -98,14 +98,42 @@ impl Service {
     }
 }
 
+/// What happens to a request whose client gave up while it waited in the backlog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Abandon {
+    /// The server still reads it and serves it when a worker reaches it.
+    #[default]
+    Served,
+    /// It leaves the backlog (a server that checks for closed connections first).
+    Dropped,
+}
+
+impl Abandon {
+    pub const ALL: [Abandon; 2] = [Abandon::Served, Abandon::Dropped];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Abandon::Served => "served",
+            Abandon::Dropped => "dropped",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Abandon> {
+        Abandon::ALL.into_iter().find(|a| a.name() == name)
+    }
+}
+
 /// One simulation scenario. `Default` gives DESIGN.md's defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     /// The server architecture.
     pub server: ServerKind,
-    /// Pool size for processes/threads; event-loop processes for the others.
-    /// `None`: 4 for processes and threads, 1 for the event loops.
+    /// Worker processes (`processes`), processes each running `threads` threads
+    /// (`threads`), or event-loop processes (the others). `None`: 4 for processes, 1
+    /// for threads and the event loops.
     pub workers: Option<u32>,
+    /// Threads only: threads per process (gunicorn's `--threads`). `None`: 4.
+    pub threads: Option<u32>,
     /// CPU cores of the simulated machine.
     pub cores: u32,
     /// Open workload: Poisson arrivals per second. Exclusive with `clients`.
@@ -115,11 +143,12 @@ pub struct Scenario {
     pub clients: Option<u32>,
     /// Mean think time of a closed client, ms (always exponential).
     pub think_ms: f64,
-    /// Mean CPU time per request, ms, split over `io_calls + 1` bursts.
+    /// Mean CPU time per request, ms, split evenly over the bursts around its waits.
     pub cpu_ms: f64,
-    /// Mean I/O wait per request, ms, split over `io_calls` waits.
+    /// Mean total I/O wait per request, ms, split evenly over `io_calls` waits.
     pub io_ms: f64,
-    /// Distribution of every CPU burst and I/O wait.
+    /// Distribution of a request's total CPU time, total I/O time and total database
+    /// time; its bursts and waits are equal shares of the drawn totals.
     pub service: Service,
     /// Coefficient of variation for `service = "lognormal"` (ignored otherwise).
     pub cv: f64,
@@ -127,10 +156,36 @@ pub struct Scenario {
     pub io_calls: u32,
     /// Cost of one context switch, µs. `None`: the measured cost for the server kind.
     pub switch_us: Option<f64>,
+    /// CPU the server itself spends per request (parsing, routing, writing the reply),
+    /// µs. `None`: [`defaults::overhead_us`], measured per kind.
+    pub overhead_us: Option<f64>,
+    /// Share of requests that need `heavy_cpu_ms` of CPU instead of `cpu_ms`.
+    pub heavy_share: f64,
+    /// Mean CPU time of a heavy request, ms. `None`: [`defaults::HEAVY_CPU_MS`].
+    pub heavy_cpu_ms: Option<f64>,
+    /// Mean total database time per request, ms, split over `db_calls` queries; 0: no
+    /// database.
+    pub db_ms: f64,
+    /// Queries per request.
+    pub db_calls: u32,
+    /// Database connections per worker process; a query waits for one. 0: no limit.
+    pub db_pool: u32,
+    /// Queries the database runs at once, over all processes (`max_connections`, or a
+    /// pgbouncer pool); a query waits for one. 0: no limit.
+    pub db_connections: u32,
     /// Backlog of connections waiting for a worker before new ones are refused.
     pub queue_limit: u32,
     /// A client gives up after this long, ms; 0 = never.
     pub timeout_ms: f64,
+    /// What the server does with a request whose client gave up while it waited in the
+    /// backlog: still serve it (`served`: wasted work), or drop it (`dropped`).
+    pub abandon: Abandon,
+    /// Event loops only: requests one process holds before it answers new ones with an
+    /// immediate 503 (uvicorn's `--limit-concurrency`); 0: no limit.
+    pub limit_concurrency: u32,
+    /// Closed clients: times a refused, rejected or timed-out request is sent again,
+    /// after 1 s, 2 s, 4 s, ...
+    pub retries: u32,
     /// Requests to finish (completed, refused or timed out) after `warmup`.
     pub requests: u64,
     /// Finished requests discarded first.
@@ -159,6 +214,7 @@ impl Default for Scenario {
         Scenario {
             server: ServerKind::Processes,
             workers: None,
+            threads: None,
             cores: 2,
             arrival_rate: None,
             clients: None,
@@ -169,8 +225,18 @@ impl Default for Scenario {
             cv: 1.0,
             io_calls: 1,
             switch_us: None,
+            overhead_us: None,
+            heavy_share: 0.0,
+            heavy_cpu_ms: None,
+            db_ms: 0.0,
+            db_calls: 1,
+            db_pool: 0,
+            db_connections: 0,
             queue_limit: 1024,
             timeout_ms: 0.0,
+            abandon: Abandon::Served,
+            limit_concurrency: 0,
+            retries: defaults::RETRIES,
             requests: 100_000,
             warmup: 1_000,
             seed: 1,
@@ -199,20 +265,42 @@ impl Scenario {
         validate::validate(self)
     }
 
-    /// Pool size, or event-loop processes, after the per-kind default.
+    /// `workers` after the per-kind default: processes of every kind.
     pub fn effective_workers(&self) -> u32 {
         self.workers.unwrap_or(match self.server {
-            ServerKind::Processes | ServerKind::Threads => defaults::SYNC_WORKERS,
+            ServerKind::Processes => defaults::SYNC_WORKERS,
             _ => defaults::LOOP_PROCESSES,
         })
     }
 
+    /// Threads per process of the `threads` server (1 for the other kinds).
+    pub fn effective_threads(&self) -> u32 {
+        match self.server {
+            ServerKind::Threads => self.threads.unwrap_or(defaults::THREADS),
+            _ => 1,
+        }
+    }
+
     /// Number of OS processes of the server.
     pub fn processes(&self) -> u32 {
-        match self.server {
-            ServerKind::Threads => 1,
-            _ => self.effective_workers(),
-        }
+        self.effective_workers()
+    }
+
+    /// Requests the sync kinds serve at once: processes, or processes x threads; the
+    /// event loops have no such pool (their tasks are bounded by `max_tasks`).
+    pub fn pool_size(&self) -> u32 {
+        self.effective_workers() * self.effective_threads()
+    }
+
+    /// The server's own CPU per request, µs, after the per-kind default.
+    pub fn effective_overhead_us(&self) -> f64 {
+        self.overhead_us
+            .unwrap_or_else(|| defaults::overhead_us(self.server))
+    }
+
+    /// Mean CPU of a heavy request, ms, after the default.
+    pub fn effective_heavy_cpu_ms(&self) -> f64 {
+        self.heavy_cpu_ms.unwrap_or(defaults::HEAVY_CPU_MS)
     }
 
     /// The workload after resolving the default.

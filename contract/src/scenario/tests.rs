@@ -85,7 +85,7 @@ fn errors_name_the_key_and_what_is_valid() {
     check_err("cv = 0", Some("cv"), "greater than 0 and at most 10");
     check_err("seed = -3", Some("seed"), "from 0 to");
     check_err("clients = 3\narrival_rate = 5", Some("clients"), "not both");
-    check_err("cpu_ms = 0\nio_ms = 0", Some("cpu_ms"), "both be 0");
+    check_err("cpu_ms = 0\nio_ms = 0", Some("cpu_ms"), "cannot all be 0");
     check_err(
         "io_calls = 0",
         Some("io_ms"),
@@ -97,6 +97,29 @@ fn errors_name_the_key_and_what_is_valid() {
         "at most 1000000",
     );
     check_err("workers = ", None, "not valid TOML");
+    check_err("db_pool = 5", Some("db_pool"), "`db_ms` is 0");
+    check_err("db_connections = 5", Some("db_connections"), "set `db_ms`");
+    check_err(
+        "heavy_cpu_ms = 300",
+        Some("heavy_cpu_ms"),
+        "`heavy_share` is 0",
+    );
+    check_err(
+        "threads = 4",
+        Some("threads"),
+        "is for `server = \"threads\"`",
+    );
+    check_err(
+        "server = \"threads\"\nworkers = 100\nthreads = 4096",
+        Some("threads"),
+        "at most 100000",
+    );
+    check_err(
+        "abandon = \"ignored\"",
+        Some("abandon"),
+        "\"served\", \"dropped\"",
+    );
+    check_err("retries = 21", Some("retries"), "from 0 to 20");
 }
 
 #[test]
@@ -112,6 +135,17 @@ fn display_names_the_key() {
 fn every_key_survives_toml() {
     let s = Scenario {
         workers: Some(2),
+        threads: Some(3),
+        overhead_us: Some(12.5),
+        heavy_share: 0.1,
+        heavy_cpu_ms: Some(50.0),
+        db_ms: 20.0,
+        db_calls: 2,
+        db_pool: 5,
+        db_connections: 40,
+        abandon: Abandon::Dropped,
+        limit_concurrency: 100,
+        retries: 1,
         arrival_rate: Some(10.5),
         clients: None,
         switch_us: Some(1.0),
@@ -119,7 +153,7 @@ fn every_key_survives_toml() {
         process_mb: Some(1.0),
         thread_kib: Some(1.0),
         task_kib: Some(1.0),
-        server: ServerKind::Gevent,
+        server: ServerKind::Threads,
         service: Service::Lognormal,
         think_ms: 3.0,
         cv: 0.5,

@@ -1,11 +1,13 @@
 //! Range checks on a `Scenario` value, and the rules that involve several keys.
 
-use super::{Scenario, ScenarioError};
+use super::{Scenario, ScenarioError, ServerKind};
 use crate::key::Key;
 
 /// In-flight requests an event-loop server may hold at once (tasks over all processes);
 /// bounds the memory of the simulation itself.
 pub(crate) const MAX_TOTAL_TASKS: u64 = 1_000_000;
+/// Threads a `threads` server may have over all its processes.
+pub(crate) const MAX_TOTAL_THREADS: u64 = 100_000;
 
 pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     for key in Key::scenario_keys() {
@@ -23,10 +25,10 @@ fn combinations(s: &Scenario) -> Result<(), ScenarioError> {
             "give `arrival_rate` (an open workload) or `clients` (a closed one), not both",
         ));
     }
-    if s.cpu_ms == 0.0 && s.io_ms == 0.0 {
+    if s.cpu_ms == 0.0 && s.io_ms == 0.0 && s.db_ms == 0.0 {
         return Err(ScenarioError::key(
             "cpu_ms",
-            "`cpu_ms` and `io_ms` cannot both be 0: a request must take some time",
+            "`cpu_ms`, `io_ms` and `db_ms` cannot all be 0: a request must take some time",
         ));
     }
     if s.io_calls == 0 && s.io_ms > 0.0 {
@@ -36,6 +38,42 @@ fn combinations(s: &Scenario) -> Result<(), ScenarioError> {
                 "must be 0 when `io_calls` is 0 (there is no I/O wait to spend it in), got {}",
                 s.io_ms
             ),
+        ));
+    }
+    if s.threads.is_some() && s.server != ServerKind::Threads {
+        return Err(ScenarioError::key(
+            "threads",
+            format!(
+                "`threads` is for `server = \"threads\"` (threads per process), not `{}`",
+                s.server.name()
+            ),
+        ));
+    }
+    let threads = u64::from(s.effective_workers()) * u64::from(s.effective_threads());
+    if threads > MAX_TOTAL_THREADS {
+        return Err(ScenarioError::key(
+            "threads",
+            format!(
+                "`workers` x `threads` must be at most {MAX_TOTAL_THREADS}, got {} x {} = {threads}",
+                s.effective_workers(),
+                s.effective_threads()
+            ),
+        ));
+    }
+    if s.db_ms == 0.0 {
+        for (key, value) in [("db_pool", s.db_pool), ("db_connections", s.db_connections)] {
+            if value > 0 {
+                return Err(ScenarioError::key(
+                    key,
+                    format!("`{key}` limits database connections, but `db_ms` is 0: set `db_ms` (the database time per request) too"),
+                ));
+            }
+        }
+    }
+    if s.heavy_cpu_ms.is_some() && s.heavy_share == 0.0 {
+        return Err(ScenarioError::key(
+            "heavy_cpu_ms",
+            "`heavy_cpu_ms` is the CPU of heavy requests, but `heavy_share` is 0: set `heavy_share` (the share of heavy requests) too",
         ));
     }
     if s.server.is_event_loop() {

@@ -1,21 +1,24 @@
-//! What clients do: think, come back after a refusal, give up after `timeout_ms`.
-//! Timeouts all have the same length, so deadlines fire in arrival order and live in a
-//! FIFO instead of the event heap.
+//! What clients do: think, give up after `timeout_ms`, and send a refused, rejected or
+//! timed-out request again after a growing wait (1 s, 2 s, 4 s, ...), up to `retries`
+//! times. Timeouts all have the same length, so deadlines fire in arrival order and live
+//! in a FIFO instead of the event heap.
 
 use super::events::Event;
-use super::state::{Client, Phase, NONE};
+use super::state::{Phase, NONE};
 use super::Simulation;
+use crate::defaults;
 
 impl Simulation {
-    /// Closed client `c` got its answer (or gave up, or was refused): it thinks, then
-    /// sends the next request.
+    /// Closed client `c` is done with its request: it thinks (and waits `extra_delay`),
+    /// then sends the next one.
     pub(super) fn client_next(&mut self, c: u32, extra_delay: f64) {
         let delay = self.think_time() + extra_delay;
-        self.clients[c as usize] = Client {
-            request: NONE,
-            number: 0,
-            since: self.now,
-        };
+        self.send_after(c, delay);
+    }
+
+    fn send_after(&mut self, c: u32, delay: f64) {
+        let client = &mut self.clients[c as usize];
+        (client.request, client.number, client.since) = (NONE, 0, self.now);
         if delay > 0.0 {
             self.queue.push(self.now + delay, Event::ThinkDone(c));
         } else {
@@ -23,14 +26,31 @@ impl Simulation {
         }
     }
 
-    /// The client of `slot` gives up. A request still in the backlog leaves it; one in
-    /// service goes on (the server cannot know), but nobody gets its reply.
+    /// Closed client `c`'s request was refused, rejected or timed out: it sends it
+    /// again after the next wait of the backoff, or, out of retries, waits that long
+    /// and moves on to its next request. Never at once, so a refused client cannot
+    /// come back in the same instant.
+    pub(super) fn client_failed(&mut self, c: u32) {
+        let attempt = self.clients[c as usize].attempt;
+        let backoff = defaults::RETRY_BACKOFF_S * f64::from(1u32 << attempt.min(20));
+        if attempt < self.retries {
+            self.clients[c as usize].attempt = attempt + 1;
+            self.send_after(c, backoff);
+        } else {
+            self.clients[c as usize].attempt = 0;
+            self.client_next(c, backoff);
+        }
+    }
+
+    /// The client of `slot` gives up. A request in service goes on (the server cannot
+    /// know), and so does one in the backlog unless `abandon = "dropped"`: nobody gets
+    /// its reply, and serving it is wasted work.
     pub(super) fn time_out(&mut self, slot: u32) {
-        self.metrics.timed_out();
+        self.metrics.count(|c| &mut c.timed_out);
         self.outcome_recorded();
         let r = &self.requests.slots[slot as usize];
         let client = r.client;
-        if r.phase == Phase::Queued {
+        if r.phase == Phase::Queued && self.abandon_drops {
             self.set_phase(slot, Phase::Free);
             self.backlog_len -= 1;
             self.requests.remove(slot);
@@ -45,7 +65,7 @@ impl Simulation {
             self.req(slot).abandoned = true;
         }
         if client != NONE {
-            self.client_next(client, 0.0);
+            self.client_failed(client);
         }
     }
 

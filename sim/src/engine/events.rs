@@ -9,10 +9,10 @@
 /// no event is ever stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Event {
-    /// A request's non-blocking I/O wait ends (request slot).
+    /// A request's I/O wait ends (request slot); a blocking one frees its event loop.
     IoDone(u32),
-    /// A blocking I/O call ends and frees its event loop (request slot).
-    BlockingIoDone(u32),
+    /// A request's query ends in the database (request slot).
+    DbDone(u32),
     /// A closed client finishes thinking and sends a request (client id).
     ThinkDone(u32),
     /// A thread has waited the switch interval for the GIL (process id).
@@ -23,7 +23,7 @@ impl Event {
     fn encode(self) -> u64 {
         let (kind, id) = match self {
             Event::IoDone(id) => (0u64, id),
-            Event::BlockingIoDone(id) => (1, id),
+            Event::DbDone(id) => (1, id),
             Event::ThinkDone(id) => (2, id),
             Event::GilTimer(id) => (3, id),
         };
@@ -34,7 +34,7 @@ impl Event {
         let id = code as u32;
         match code >> 32 {
             0 => Event::IoDone(id),
-            1 => Event::BlockingIoDone(id),
+            1 => Event::DbDone(id),
             2 => Event::ThinkDone(id),
             _ => Event::GilTimer(id),
         }
@@ -124,12 +124,12 @@ mod tests {
         q.push(0.5, Event::GilTimer(1));
         q.push(2.0, Event::ThinkDone(3));
         q.push(2.0, Event::IoDone(2));
-        q.push(0.0, Event::BlockingIoDone(u32::MAX - 1));
+        q.push(0.0, Event::DbDone(u32::MAX - 1));
         let order: Vec<(f64, Event)> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(
             order,
             [
-                (0.0, Event::BlockingIoDone(u32::MAX - 1)),
+                (0.0, Event::DbDone(u32::MAX - 1)),
                 (0.5, Event::GilTimer(1)),
                 (2.0, Event::IoDone(2)),
                 (2.0, Event::IoDone(7)),

@@ -1,30 +1,48 @@
-//! Cumulative metrics: counters, time integrals and the latency histogram.
+//! Cumulative metrics: counters, time integrals and the latency histograms.
 //!
-//! Counters exist twice: totals since time 0 (for conservation checks and live
-//! widgets) and the measured part after warmup (for the report). Time averages are
-//! integrals of a level over time, kept since time 0, with a snapshot at the end of
-//! warmup to subtract.
+//! Each arrival has one outcome for its client: a reply, a refusal (backlog full), a
+//! rejection (503 past the concurrency limit) or a timeout. Apart from outcomes, the
+//! server completes requests: the replies, and the requests it served after their client
+//! gave up (wasted work). Counters exist twice: totals since time 0 (for conservation
+//! checks and live widgets) and the measured part after warmup (for the report). Time
+//! averages are integrals of a level over time, kept since time 0, with a snapshot at the
+//! end of warmup to subtract.
 
-use hdrhistogram::Histogram;
+use crate::histogram::LogHistogram;
+use crate::report::{DbSummary, LatencySummary, QueueWait, Report};
 
-use crate::{LatencySummary, QueueWait, Report};
-
-/// Latencies are recorded in nanoseconds up to 2^50 ns (13 days) with 3 significant
-/// digits: 0.1% resolution at any scale, from sub-millisecond bursts to timeouts.
-const HIST_MAX_NS: u64 = 1 << 50;
-
-/// Outcome counters.
+/// Outcome counters, and the server's completions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Counts {
-    pub(crate) completed: u64,
+    pub(crate) replied: u64,
     pub(crate) dropped: u64,
+    pub(crate) rejected: u64,
     pub(crate) timed_out: u64,
+    /// Served after the client gave up (not an outcome: the timeout was).
+    pub(crate) wasted: u64,
 }
 
 impl Counts {
+    /// Outcomes: arrivals whose client knows how they ended.
     pub(crate) fn finished(&self) -> u64 {
-        self.completed + self.dropped + self.timed_out
+        self.replied + self.dropped + self.rejected + self.timed_out
     }
+
+    /// Requests the server completed.
+    pub(crate) fn served(&self) -> u64 {
+        self.replied + self.wasted
+    }
+}
+
+/// Integrals of levels over time, s x level.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Integrals {
+    /// Requests waiting (backlog, GIL, ready queues).
+    pub(crate) queue: f64,
+    /// Busy cores.
+    pub(crate) busy: f64,
+    /// Queries running in the database.
+    pub(crate) db: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -35,10 +53,7 @@ pub(crate) struct Metrics {
     pub(crate) total: Counts,
     /// Context switches since time 0.
     pub(crate) switches: u64,
-    /// Integral of the number of waiting requests over time, since 0.
-    pub(crate) queue_int: f64,
-    /// Integral of busy cores over time, since 0.
-    pub(crate) busy_int: f64,
+    pub(crate) integrals: Integrals,
     pub(crate) memory_peak_mb: f64,
     /// Smallest latency minus own CPU and I/O time of any reply: never negative
     /// (a property test watches it).
@@ -47,38 +62,42 @@ pub(crate) struct Metrics {
     /// Whether warmup is over.
     pub(crate) measuring: bool,
     start_t: f64,
-    start_queue_int: f64,
-    start_busy_int: f64,
+    start: Integrals,
     start_switches: u64,
     /// Outcomes after warmup.
     pub(crate) measured: Counts,
-    latency_ns: Histogram<u32>,
+    latency: LogHistogram,
+    /// Replies to requests that were not heavy, when some are.
+    light: Option<LogHistogram>,
+    /// Time replies spent waiting for the database, when there is one.
+    db_wait: Option<LogHistogram>,
     latency_sum: f64,
     latency_max: f64,
     wait_sum: f64,
+    db_wait_sum: f64,
 }
 
 impl Metrics {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(heavy: bool, database: bool) -> Self {
         Metrics {
             arrived: 0,
             total: Counts::default(),
             switches: 0,
-            queue_int: 0.0,
-            busy_int: 0.0,
+            integrals: Integrals::default(),
             memory_peak_mb: 0.0,
             min_slack: f64::INFINITY,
             measuring: false,
             start_t: 0.0,
-            start_queue_int: 0.0,
-            start_busy_int: 0.0,
+            start: Integrals::default(),
             start_switches: 0,
             measured: Counts::default(),
-            latency_ns: Histogram::new_with_bounds(1, HIST_MAX_NS, 3)
-                .expect("constant bounds are valid"),
+            latency: LogHistogram::new(),
+            light: heavy.then(LogHistogram::new),
+            db_wait: database.then(LogHistogram::new),
             latency_sum: 0.0,
             latency_max: 0.0,
             wait_sum: 0.0,
+            db_wait_sum: 0.0,
         }
     }
 
@@ -86,83 +105,100 @@ impl Metrics {
     pub(crate) fn start_measuring(&mut self, now: f64) {
         self.measuring = true;
         self.start_t = now;
-        self.start_queue_int = self.queue_int;
-        self.start_busy_int = self.busy_int;
+        self.start = self.integrals;
         self.start_switches = self.switches;
     }
 
-    /// A reply: latency and queue wait in seconds.
+    /// A reply: latency, queue wait and database wait in seconds.
     #[inline]
-    pub(crate) fn completed(&mut self, latency: f64, waited: f64, demand: f64) {
-        self.total.completed += 1;
+    pub(crate) fn replied(&mut self, latency: f64, waits: (f64, f64), demand: f64, heavy: bool) {
+        self.total.replied += 1;
         self.min_slack = self.min_slack.min(latency - demand);
         if self.measuring {
-            self.measured.completed += 1;
-            // `+ 0.5` then truncation rounds a non-negative value without calling libm's
-            // `round` (no SSE4.1 on the baseline target).
-            let ns = (latency * 1e9 + 0.5) as u64;
-            self.latency_ns.saturating_record(ns.min(HIST_MAX_NS));
+            self.measured.replied += 1;
+            self.latency.record(latency);
+            if let (Some(light), false) = (&mut self.light, heavy) {
+                light.record(latency);
+            }
+            if let Some(db) = &mut self.db_wait {
+                db.record(waits.1);
+            }
             self.latency_sum += latency;
             self.latency_max = self.latency_max.max(latency);
-            self.wait_sum += waited;
+            self.wait_sum += waits.0;
+            self.db_wait_sum += waits.1;
         }
     }
 
-    pub(crate) fn dropped(&mut self) {
-        self.total.dropped += 1;
+    /// Counts one of the other outcomes, or a wasted completion.
+    pub(crate) fn count(&mut self, which: fn(&mut Counts) -> &mut u64) {
+        *which(&mut self.total) += 1;
         if self.measuring {
-            self.measured.dropped += 1;
+            *which(&mut self.measured) += 1;
         }
     }
 
-    pub(crate) fn timed_out(&mut self) {
-        self.total.timed_out += 1;
-        if self.measuring {
-            self.measured.timed_out += 1;
-        }
-    }
-
-    /// The report at time `now`, for a machine of `cores`.
-    pub(crate) fn report(&self, now: f64, cores: u32, events: u64) -> Report {
+    /// The report at time `now`, for a machine of `cores` and a database of
+    /// `db_connections` (0: no limit).
+    pub(crate) fn report(&self, now: f64, cores: u32, db_connections: u32, events: u64) -> Report {
         let span = if self.measuring {
             now - self.start_t
         } else {
             0.0
         };
         let per_time = |x: f64| if span > 0.0 { x / span } else { 0.0 };
-        let n = self.measured.completed;
-        let per_request = |x: f64| if n > 0 { x / n as f64 } else { 0.0 };
-        let ms = |q: f64| self.latency_ns.value_at_quantile(q) as f64 / 1e6;
+        let n = self.measured.replied;
+        let per_reply = |x: f64| if n > 0 { x / n as f64 } else { 0.0 };
+        // A bin's middle can lie above the largest value in it.
+        let max = self.latency_max * 1e3;
+        let q = |h: &LogHistogram, q: f64| h.quantile_ms(q).min(max);
         let latency_ms = if n > 0 {
             LatencySummary {
-                mean: per_request(self.latency_sum) * 1e3,
-                p50: ms(0.50),
-                p95: ms(0.95),
-                p99: ms(0.99),
-                max: self.latency_max * 1e3,
+                mean: per_reply(self.latency_sum) * 1e3,
+                p50: q(&self.latency, 0.50),
+                p95: q(&self.latency, 0.95),
+                p99: q(&self.latency, 0.99),
+                max,
             }
         } else {
             LatencySummary::default()
         };
-        let (queue_int, busy_int) = if self.measuring {
-            (
-                self.queue_int - self.start_queue_int,
-                self.busy_int - self.start_busy_int,
-            )
-        } else {
-            (0.0, 0.0)
+        let integral = |f: fn(&Integrals) -> f64| {
+            if self.measuring {
+                f(&self.integrals) - f(&self.start)
+            } else {
+                0.0
+            }
         };
+        let db_queries_mean = per_time(integral(|i| i.db));
         Report {
-            completed: n,
-            throughput_rps: per_time(n as f64),
+            completed: self.measured.served(),
+            throughput_rps: per_time(self.measured.served() as f64),
+            goodput_rps: per_time(n as f64),
             latency_ms,
-            queue_wait_ms: QueueWait {
-                mean: per_request(self.wait_sum) * 1e3,
+            light_p99_ms: match &self.light {
+                Some(light) => q(light, 0.99),
+                None => latency_ms.p99,
             },
-            queue_len_mean: per_time(queue_int),
-            cpu_utilization: per_time(busy_int) / f64::from(cores),
+            queue_wait_ms: QueueWait {
+                mean: per_reply(self.wait_sum) * 1e3,
+            },
+            queue_len_mean: per_time(integral(|i| i.queue)),
+            cpu_utilization: per_time(integral(|i| i.busy)) / f64::from(cores),
             dropped: self.measured.dropped,
+            rejected: self.measured.rejected,
             timed_out: self.measured.timed_out,
+            wasted: self.measured.wasted,
+            db_wait_ms: DbSummary {
+                mean: per_reply(self.db_wait_sum) * 1e3,
+                p99: self.db_wait.as_ref().map_or(0.0, |h| h.quantile_ms(0.99)),
+            },
+            db_utilization: if db_connections > 0 {
+                db_queries_mean / f64::from(db_connections)
+            } else {
+                0.0
+            },
+            db_queries_mean,
             memory_mb_peak: self.memory_peak_mb,
             context_switches: if self.measuring {
                 self.switches - self.start_switches

@@ -4,6 +4,7 @@
 
 mod clients;
 mod cpu;
+mod db;
 mod dist;
 mod events;
 mod gil;
@@ -13,6 +14,7 @@ mod server;
 mod state;
 mod views;
 mod window;
+mod ziggurat;
 
 #[cfg(test)]
 mod properties;
@@ -52,7 +54,7 @@ pub struct Simulation {
     scenario: Scenario,
     kind: ServerKind,
     work: Work,
-    /// CPU bursts per request: `io_calls + 1`.
+    /// CPU bursts per request: one more than its waits.
     bursts: u32,
     switch_s: f64,
     gil_interval_s: f64,
@@ -60,7 +62,14 @@ pub struct Simulation {
     think_s: f64,
     arrival_mean_s: f64,
     max_tasks: u32,
+    /// Tasks per process past which new requests get a 503; 0: no limit.
+    limit: u32,
     queue_limit: u32,
+    /// Pool connections per process, and database connections; 0: no limit.
+    pool_limit: u32,
+    db_limit: u32,
+    retries: u32,
+    abandon_drops: bool,
     /// Memory that does not depend on load, and per task, MB.
     fixed_mb: f64,
     task_mb: f64,
@@ -90,6 +99,13 @@ pub struct Simulation {
     clients: Vec<Client>,
     /// Requests in a waiting phase (backlog, GIL, ready queues).
     waiting: u32,
+    /// Database connections free now (when the database has a limit).
+    db_free: u32,
+    /// Requests holding a pool connection, waiting for the database, in order.
+    db_waiters: VecDeque<u32>,
+    /// Requests waiting for a pool connection or the database, and queries running.
+    db_waiting: u32,
+    db_running: u32,
     /// Event-loop tasks over all processes.
     tasks: u32,
 
@@ -101,18 +117,19 @@ impl Simulation {
     /// A simulation at time 0 of a scenario that passed [`Scenario::validate`].
     pub fn new(scenario: &Scenario) -> Simulation {
         let kind = scenario.server;
-        let n_workers = scenario.effective_workers();
         let n_processes = scenario.processes();
+        let threads = scenario.effective_threads();
         let workers: Vec<Worker> = if kind.is_event_loop() {
             Vec::new()
         } else {
-            (0..n_workers)
+            (0..scenario.pool_size())
                 .map(|w| Worker {
-                    process: if kind == ServerKind::Threads { 0 } else { w },
+                    process: w / threads,
                     request: NONE,
                 })
                 .collect()
         };
+        let work = Work::new(scenario);
         let (fixed_mb, task_mb) = crate::memory::server_mb(scenario);
         let mut arrivals = dist::stream(scenario.seed, dist::ARRIVALS);
         let (next_arrival, arrival_mean_s, n_clients) = match scenario.workload() {
@@ -124,15 +141,32 @@ impl Simulation {
         let mut sim = Simulation {
             scenario: scenario.clone(),
             kind,
-            work: Work::new(scenario),
-            bursts: scenario.io_calls + 1,
+            work,
+            bursts: work.waits() + 1,
             switch_s: scenario.effective_switch_us() / 1e6,
             gil_interval_s: scenario.switch_interval_ms / 1e3,
             timeout_s: scenario.timeout_ms / 1e3,
             think_s: scenario.think_ms / 1e3,
             arrival_mean_s,
             max_tasks: scenario.effective_max_tasks(),
+            limit: if kind.is_event_loop() {
+                scenario.limit_concurrency
+            } else {
+                0
+            },
             queue_limit: scenario.queue_limit,
+            pool_limit: if work.db_waits > 0 {
+                scenario.db_pool
+            } else {
+                0
+            },
+            db_limit: if work.db_waits > 0 {
+                scenario.db_connections
+            } else {
+                0
+            },
+            retries: scenario.retries,
+            abandon_drops: scenario.abandon == crate::Abandon::Dropped,
             fixed_mb,
             task_mb,
             now: 0.0,
@@ -145,15 +179,21 @@ impl Simulation {
             requests: Slab::default(),
             idle: (0..workers.len() as u32).rev().collect(),
             workers,
-            processes: (0..n_processes).map(|_| Process::new()).collect(),
+            processes: (0..n_processes)
+                .map(|_| Process::new(scenario.db_pool))
+                .collect(),
             next_loop: 0,
             backlog: VecDeque::new(),
             backlog_len: 0,
             clients: Vec::with_capacity(n_clients as usize),
             waiting: 0,
+            db_free: scenario.db_connections,
+            db_waiters: VecDeque::new(),
+            db_waiting: 0,
+            db_running: 0,
             tasks: 0,
-            metrics: Metrics::new(),
-            window: Window::new(defaults::WINDOW_S),
+            metrics: Metrics::new(scenario.heavy_share > 0.0, work.db_waits > 0),
+            window: Window::new(defaults::WINDOW_S, scenario.heavy_share > 0.0),
         };
         sim.metrics.memory_peak_mb = fixed_mb;
         if scenario.warmup == 0 {
@@ -164,6 +204,7 @@ impl Simulation {
                 request: NONE,
                 number: 0,
                 since: 0.0,
+                attempt: 0,
             });
             let think = sim.think_time();
             sim.queue.push(think, Event::ThinkDone(c));
@@ -184,18 +225,6 @@ impl Simulation {
     /// Events run so far.
     pub fn events(&self) -> u64 {
         self.events
-    }
-
-    /// Sets the length of the sliding window of [`Simulation::window`] (default
-    /// [`defaults::WINDOW_S`]); clears what the window held. Non-positive or
-    /// non-finite lengths are ignored.
-    pub fn set_window_s(&mut self, length_s: f64) {
-        if length_s.is_finite() && length_s > 0.0 {
-            self.window = Window::new(length_s);
-            let busy = self.cpu.busy();
-            self.window
-                .advance(self.now, self.now, self.metrics.busy_int, busy);
-        }
     }
 
     /// Runs the events due up to time `t_s`, at most `max_events` of them, and returns
@@ -243,8 +272,8 @@ impl Simulation {
         } else if t_event == t {
             if let Some((_, event)) = self.queue.pop() {
                 match event {
-                    Event::IoDone(slot) => self.start_burst(slot),
-                    Event::BlockingIoDone(slot) => self.blocking_io_done(slot),
+                    Event::IoDone(slot) => self.wait_done(slot),
+                    Event::DbDone(slot) => self.query_done(slot),
                     Event::ThinkDone(c) => self.arrive(c),
                     Event::GilTimer(p) => self.gil_timer(p),
                 }
@@ -283,9 +312,11 @@ impl Simulation {
         if dt > 0.0 {
             let busy = self.cpu.busy();
             self.window
-                .advance(t, self.now, self.metrics.busy_int, busy);
-            self.metrics.busy_int += dt * busy;
-            self.metrics.queue_int += dt * f64::from(self.waiting);
+                .advance(t, self.now, self.metrics.integrals.busy, busy);
+            let integrals = &mut self.metrics.integrals;
+            integrals.busy += dt * busy;
+            integrals.queue += dt * f64::from(self.waiting);
+            integrals.db += dt * f64::from(self.db_running);
             self.cpu.advance(t);
             self.now = t;
         }
@@ -302,37 +333,38 @@ impl Simulation {
         while !self.is_done() && self.step() {}
     }
 
-    /// Metrics over the last simulated seconds (see [`Simulation::set_window_s`]).
+    /// Metrics over the last [`defaults::WINDOW_S`] simulated seconds.
     pub fn window(&self) -> WindowMetrics {
-        let s = self.window.stats(self.now, self.metrics.busy_int);
+        let s = self.window.stats(self.now, self.metrics.integrals.busy);
         let per_s = |x: f64| if s.span_s > 0.0 { x / s.span_s } else { 0.0 };
         let total = self.metrics.total;
         WindowMetrics {
             window_s: s.span_s,
             throughput_rps: per_s(s.completed as f64),
+            goodput_rps: per_s(s.replied as f64),
             p50_ms: s.p50_ms,
             p95_ms: s.p95_ms,
             p99_ms: s.p99_ms,
+            light_p99_ms: s.light_p99_ms,
             cpu_utilization: per_s(s.busy_int) / f64::from(self.scenario.cores),
             queue_len: self.waiting,
             in_flight: self.in_flight() as u32,
             busy_workers: self.busy_workers(),
             memory_mb: self.memory_mb(),
-            completed: total.completed,
+            db_waiting: self.db_waiting,
+            db_running: self.db_running,
+            completed: total.served(),
             dropped: total.dropped,
+            rejected: total.rejected,
             timed_out: total.timed_out,
+            wasted: total.wasted,
         }
     }
 
     /// Cumulative metrics so far (of the measured part, once warmup is over).
     pub fn report(&self) -> Report {
         self.metrics
-            .report(self.now, self.scenario.cores, self.events)
-    }
-
-    /// Cores busy now: the running bursts, at most `cores`.
-    pub fn cores_busy(&self) -> f64 {
-        self.cpu.busy()
+            .report(self.now, self.scenario.cores, self.db_limit, self.events)
     }
 
     /// Requests that arrived since time 0.
@@ -353,6 +385,16 @@ impl Simulation {
     /// Requests waiting now (backlog, GIL, ready queues).
     pub fn queue_len(&self) -> u32 {
         self.waiting
+    }
+
+    /// The process of a request's worker (or loop).
+    #[cfg(test)]
+    pub(crate) fn process_of_request(&self, r: &state::Request) -> u32 {
+        if self.kind.is_event_loop() {
+            r.worker
+        } else {
+            self.workers[r.worker as usize].process
+        }
     }
 
     /// Server memory now, MB.

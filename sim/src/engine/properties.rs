@@ -6,10 +6,66 @@ use proptest::prelude::*;
 
 use super::state::Phase;
 use super::Simulation;
-use crate::{Scenario, ServerKind, Service};
+use crate::{Abandon, Scenario, ServerKind, Service};
 use contract::key::{Accepts, Key};
 
+/// The second wave's keys: a database, heavy requests, overload, threads per process.
+fn extras() -> impl Strategy<Value = (f64, u32, u32, u32, f64, bool, u32, u32, u32, f64)> {
+    (
+        prop_oneof![Just(0.0), 0.5..80.0f64],
+        1u32..4,
+        0u32..6,
+        0u32..8,
+        prop_oneof![Just(0.0), 0.0..0.3f64],
+        any::<bool>(),
+        0u32..12,
+        0u32..5,
+        1u32..6,
+        0.0..500.0f64,
+    )
+}
+
 fn scenarios() -> impl Strategy<Value = Scenario> {
+    (base_scenarios(), extras()).prop_map(
+        |(
+            s,
+            (
+                db_ms,
+                db_calls,
+                db_pool,
+                db_connections,
+                heavy_share,
+                drop,
+                limit,
+                retries,
+                threads,
+                overhead_us,
+            ),
+        )| {
+            let threads = (s.server == ServerKind::Threads).then_some(threads);
+            Scenario {
+                db_ms,
+                db_calls,
+                db_pool: if db_ms > 0.0 { db_pool } else { 0 },
+                db_connections: if db_ms > 0.0 { db_connections } else { 0 },
+                heavy_share,
+                heavy_cpu_ms: (heavy_share > 0.0).then_some(40.0),
+                abandon: if drop {
+                    Abandon::Dropped
+                } else {
+                    Abandon::Served
+                },
+                limit_concurrency: limit,
+                retries,
+                threads,
+                overhead_us: Some(overhead_us),
+                ..s
+            }
+        },
+    )
+}
+
+fn base_scenarios() -> impl Strategy<Value = Scenario> {
     let kind = prop::sample::select(ServerKind::ALL.to_vec());
     let service = prop::sample::select(Service::ALL.to_vec());
     let workload = prop_oneof![
@@ -73,13 +129,31 @@ fn check_now(sim: &Simulation, s: &Scenario) -> Result<(), TestCaseError> {
     let total = sim.metrics.total;
     prop_assert_eq!(
         sim.metrics.arrived,
-        total.completed + total.dropped + total.timed_out + client_waiting,
+        total.finished() + client_waiting,
         "requests are conserved"
     );
     prop_assert_eq!(waiting, sim.waiting);
     let processes = f64::from(s.processes());
     let cores = f64::from(s.cores);
     prop_assert!(sim.cpu.busy() <= cores.min(processes));
+    // The database's and the pools' connections are never over-committed.
+    let querying = live.clone().filter(|r| r.phase == Phase::Db).count() as u32;
+    prop_assert_eq!(querying, sim.db_running);
+    if sim.db_limit > 0 {
+        prop_assert!(sim.db_running <= sim.db_limit);
+        prop_assert_eq!(sim.db_free + sim.db_running, sim.db_limit);
+    }
+    if sim.pool_limit > 0 {
+        for (p, process) in sim.processes.iter().enumerate() {
+            let held = live
+                .clone()
+                .filter(|r| r.holds_pool && sim.process_of_request(r) == p as u32)
+                .count() as u32;
+            prop_assert_eq!(held + process.pool_free, sim.pool_limit);
+        }
+    }
+    let db_waiting = live.clone().filter(|r| r.phase.is_db_waiting()).count() as u32;
+    prop_assert_eq!(db_waiting, sim.db_waiting);
     prop_assert!(sim.backlog_len <= s.queue_limit);
     if s.server.is_event_loop() {
         for p in &sim.processes {
@@ -129,7 +203,8 @@ proptest! {
             let w = sim.window();
             prop_assert!(w.cpu_utilization.is_finite() && w.throughput_rps.is_finite());
             prop_assert!(sim.requests().count() <= sim.held() as usize);
-            prop_assert_eq!(sim.workers().count() as u32, s.effective_workers());
+            let workers = if s.server.is_event_loop() { s.processes() } else { s.pool_size() };
+            prop_assert_eq!(sim.workers().count() as u32, workers);
         }
     }
 }

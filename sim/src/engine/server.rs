@@ -1,27 +1,32 @@
 //! The model rules: what each event does to requests, workers, processes and cores.
 //!
-//! A request is `io_calls + 1` CPU bursts around `io_calls` I/O waits. Who may run a
-//! burst depends on the server kind:
+//! A request is CPU bursts around waits: its database queries (`db_calls`, when it has
+//! database time), then its I/O calls (`io_calls`, when it has I/O time). Its totals are
+//! drawn when it arrives and split evenly: each burst is an equal share of its CPU time,
+//! each wait of its I/O or database time. The server's own CPU per request
+//! (`overhead_us`) runs with the first burst. Who may run a burst depends on the kind:
 //!
 //! - processes: each worker process runs its one request's bursts; processes share the
 //!   cores (see `cpu.rs`).
-//! - threads: one process; a thread needs the GIL to run a burst. A thread that has
-//!   waited the switch interval (5 ms) for the GIL forces the holder to drop it, as
-//!   CPython's `take_gil` does; I/O waits release it and overlap freely.
+//! - threads: `workers` processes of `threads` threads; a thread needs its process's
+//!   GIL to run a burst. A thread that has waited the switch interval (5 ms) for the GIL
+//!   forces the holder to drop it, as CPython's `take_gil` does; waits release it and
+//!   overlap freely.
 //! - asyncio, uvloop, gevent: each process runs an event loop that runs one task's
-//!   burst to its next I/O call (non-preemptive); ready tasks wait in FIFO order. An I/O
-//!   call that blocks (`blocking_share`) holds the whole loop, without using the CPU.
+//!   burst to its next wait (non-preemptive); ready tasks wait in FIFO order. A wait
+//!   that blocks (`blocking_share`) holds the whole loop, without using the CPU.
 //!
 //! Every start of a burst on a CPU, GIL or loop is one context switch, and costs
 //! `switch_us` of extra CPU work. The switches an OS makes to time-slice processes
 //! that share a core are not charged: processor sharing is the fluid limit of that
 //! slicing, with no slices to count.
 
-use super::dist::{self, exponential};
+use super::dist;
 use super::events::Event;
-use super::state::{Client, Phase, Request, NONE};
+use super::metrics::Counts;
+use super::state::{Phase, Request, NONE};
 use super::Simulation;
-use crate::{defaults, ServerKind};
+use crate::ServerKind;
 
 impl Simulation {
     pub(super) fn req(&mut self, slot: u32) -> &mut Request {
@@ -31,22 +36,26 @@ impl Simulation {
     pub(super) fn set_phase(&mut self, slot: u32, phase: Phase) {
         let now = self.now;
         let r = self.req(slot);
-        if r.phase.is_waiting() {
-            r.waited += now - r.since;
-            self.waiting -= 1;
+        let old = r.phase;
+        let spent = now - r.since;
+        if old.is_waiting() {
+            r.waited += spent;
         }
-        let r = self.req(slot);
+        if old.is_db_waiting() {
+            r.db_waited += spent;
+        }
         r.phase = phase;
         r.since = now;
-        if phase.is_waiting() {
-            self.waiting += 1;
-        }
+        self.waiting -= u32::from(old.is_waiting());
+        self.waiting += u32::from(phase.is_waiting());
+        self.db_waiting -= u32::from(old.is_db_waiting());
+        self.db_waiting += u32::from(phase.is_db_waiting());
     }
 
     /// A think time for a closed client (exponential with mean `think_ms`).
     pub(super) fn think_time(&mut self) -> f64 {
         if self.think_s > 0.0 {
-            exponential(&mut self.arrivals, self.think_s)
+            dist::exponential(&mut self.arrivals, self.think_s)
         } else {
             0.0
         }
@@ -56,15 +65,27 @@ impl Simulation {
     pub(super) fn arrive(&mut self, client: u32) {
         let number = self.metrics.arrived;
         self.metrics.arrived += 1;
-        let target = self.free_capacity();
-        if target == NONE && self.backlog_len >= self.queue_limit {
-            self.metrics.dropped();
-            self.outcome_recorded();
-            if client != NONE {
-                self.client_next(client, defaults::REFUSED_RETRY_S);
+        let target = if self.limit > 0 {
+            // uvicorn accepts the connection, then answers 503 past its limit.
+            let p = self.next_process();
+            if self.processes[p as usize].tasks >= self.limit {
+                self.refuse(client, |c| &mut c.rejected);
+                return;
             }
+            if self.processes[p as usize].tasks < self.max_tasks {
+                p
+            } else {
+                NONE
+            }
+        } else {
+            self.free_capacity()
+        };
+        if target == NONE && self.backlog_len >= self.queue_limit {
+            self.refuse(client, |c| &mut c.dropped);
             return;
         }
+        let mut rng = dist::stream(self.scenario.seed, number);
+        let plan = self.work.plan(&mut rng);
         let slot = self.requests.insert(Request {
             number,
             client,
@@ -72,19 +93,21 @@ impl Simulation {
             phase: Phase::Free,
             since: self.now,
             worker: NONE,
+            plan,
             bursts_left: self.bursts,
+            waits_done: 0,
             work_left: 0.0,
             waited: 0.0,
+            db_waited: 0.0,
             demand: 0.0,
             abandoned: false,
-            rng: dist::stream(self.scenario.seed, number),
+            blocking: false,
+            holds_pool: false,
+            rng,
         });
         if client != NONE {
-            self.clients[client as usize] = Client {
-                request: slot,
-                number,
-                since: self.now,
-            };
+            let c = &mut self.clients[client as usize];
+            (c.request, c.number, c.since) = (slot, number, self.now);
         }
         if self.timeout_s > 0.0 {
             self.timeouts
@@ -100,21 +123,35 @@ impl Simulation {
         }
     }
 
+    /// The server turns a request away at the door (`outcome` says how); its client
+    /// tries again later.
+    fn refuse(&mut self, client: u32, outcome: fn(&mut Counts) -> &mut u64) {
+        self.metrics.count(outcome);
+        self.outcome_recorded();
+        if client != NONE {
+            self.client_failed(client);
+        }
+    }
+
+    /// The next event-loop process in turn. Round robin without `%`: an integer
+    /// division per arrival shows in profiles.
+    fn next_process(&mut self) -> u32 {
+        let p = self.next_loop;
+        let n = self.processes.len() as u32;
+        self.next_loop = if p + 1 == n { 0 } else { p + 1 };
+        p
+    }
+
     /// A worker (sync kinds) or loop process (event loops) that can take a request now.
     fn free_capacity(&mut self) -> u32 {
         if !self.kind.is_event_loop() {
             return self.idle.last().copied().unwrap_or(NONE);
         }
-        // Round robin without `%`: an integer division per arrival shows in profiles.
-        let n = self.processes.len() as u32;
-        let mut p = self.next_loop;
-        for _ in 0..n {
-            let next = if p + 1 == n { 0 } else { p + 1 };
+        for _ in 0..self.processes.len() {
+            let p = self.next_process();
             if self.processes[p as usize].tasks < self.max_tasks {
-                self.next_loop = next;
                 return p;
             }
-            p = next;
         }
         NONE
     }
@@ -134,7 +171,7 @@ impl Simulation {
     }
 
     /// Process of the worker (or loop) serving `slot`.
-    fn process_of(&self, slot: u32) -> u32 {
+    pub(super) fn process_of(&self, slot: u32) -> u32 {
         let w = self.requests.slots[slot as usize].worker;
         if self.kind.is_event_loop() {
             w
@@ -143,18 +180,22 @@ impl Simulation {
         }
     }
 
-    fn draw_burst(&mut self, slot: u32) {
-        let burst = self.work.burst;
+    /// The request's next burst is now its work left.
+    fn next_burst(&mut self, slot: u32) {
+        let bursts = self.bursts;
         let r = self.req(slot);
-        let work = burst.sample(&mut r.rng);
+        let mut work = r.plan.burst_s;
+        if r.bursts_left == bursts {
+            work += r.plan.overhead_s;
+        }
         r.demand += work;
         r.bursts_left -= 1;
         r.work_left = work;
     }
 
-    /// The request's next CPU burst wants to run (after admission or an I/O wait).
+    /// The request's next CPU burst wants to run (after admission or a wait).
     pub(super) fn start_burst(&mut self, slot: u32) {
-        self.draw_burst(slot);
+        self.next_burst(slot);
         let p = self.process_of(slot);
         match self.kind {
             ServerKind::Processes => self.run_on_cpu(p, slot, true),
@@ -186,7 +227,7 @@ impl Simulation {
         self.cpu.start(p, work);
     }
 
-    /// Process `p`'s burst is done.
+    /// Process `p`'s burst is done: the request finishes, or starts its next wait.
     pub(super) fn burst_done(&mut self, p: u32) {
         let slot = std::mem::replace(&mut self.processes[p as usize].on_cpu, NONE);
         if self.req(slot).bursts_left == 0 {
@@ -194,30 +235,42 @@ impl Simulation {
             self.finish(slot);
             return;
         }
-        let (io, blocks) = {
+        let (query, duration, blocks) = {
             let work = self.work;
             let r = self.req(slot);
-            let io = work.io.sample(&mut r.rng);
-            r.demand += io;
-            (io, work.blocks(&mut r.rng))
+            let query = r.waits_done < work.db_waits;
+            r.waits_done += 1;
+            let duration = if query { r.plan.db_s } else { r.plan.io_s };
+            r.demand += duration;
+            let blocks = work.blocks(&mut r.rng);
+            r.blocking = blocks;
+            (query, duration, blocks)
         };
         if blocks {
             // The loop stays held, so nothing else runs until the call returns.
-            self.set_phase(slot, Phase::BlockingIo);
             self.processes[p as usize].blocked_by = slot;
-            self.queue.push(self.now + io, Event::BlockingIoDone(slot));
         } else {
-            self.set_phase(slot, Phase::Io);
-            self.queue.push(self.now + io, Event::IoDone(slot));
             self.release_cpu(p);
+        }
+        if query {
+            self.query(slot);
+        } else {
+            let phase = if blocks { Phase::BlockingIo } else { Phase::Io };
+            self.set_phase(slot, phase);
+            self.queue.push(self.now + duration, Event::IoDone(slot));
         }
     }
 
-    /// The blocking call returns; the same task goes on running without a switch.
-    pub(super) fn blocking_io_done(&mut self, slot: u32) {
+    /// A wait is over: the request's next burst wants the CPU. After a blocking call the
+    /// same task goes on running on its loop without a switch.
+    pub(super) fn wait_done(&mut self, slot: u32) {
+        if !std::mem::take(&mut self.req(slot).blocking) {
+            self.start_burst(slot);
+            return;
+        }
         let p = self.process_of(slot);
         self.processes[p as usize].blocked_by = NONE;
-        self.draw_burst(slot);
+        self.next_burst(slot);
         self.run_on_cpu(p, slot, false);
     }
 
@@ -239,21 +292,19 @@ impl Simulation {
         }
     }
 
-    /// The server is done with `slot`: reply (unless the client gave up), free the
-    /// worker or task, take the next request from the backlog.
+    /// The server is done with `slot`: reply (unless the client gave up, which makes it
+    /// wasted work), free the worker or task, take the next request from the backlog.
     fn finish(&mut self, slot: u32) {
         let r = &self.requests.slots[slot as usize];
-        let (client, abandoned, latency, waited, demand) = (
-            r.client,
-            r.abandoned,
-            self.now - r.arrived,
-            r.waited,
-            r.demand,
-        );
+        let (client, abandoned, heavy) = (r.client, r.abandoned, r.plan.heavy);
+        let (latency, waits, demand) = (self.now - r.arrived, (r.waited, r.db_waited), r.demand);
         let worker = r.worker;
-        if !abandoned {
-            self.metrics.completed(latency, waited, demand);
-            self.window.completed(latency);
+        if abandoned {
+            self.metrics.count(|c| &mut c.wasted);
+            self.window.completed(None);
+        } else {
+            self.metrics.replied(latency, waits, demand, heavy);
+            self.window.completed(Some((latency, heavy)));
             self.outcome_recorded();
         }
         if self.kind.is_event_loop() {
@@ -266,6 +317,7 @@ impl Simulation {
         self.requests.remove(slot);
         self.admit_from_backlog();
         if !abandoned && client != NONE {
+            self.clients[client as usize].attempt = 0;
             self.client_next(client, 0.0);
         }
     }
@@ -274,7 +326,7 @@ impl Simulation {
         while let Some(&(slot, number)) = self.backlog.front() {
             let r = &self.requests.slots[slot as usize];
             if r.number != number || r.phase != Phase::Queued {
-                self.backlog.pop_front(); // timed out while queued
+                self.backlog.pop_front(); // dropped after its client gave up
                 continue;
             }
             let target = self.free_capacity();

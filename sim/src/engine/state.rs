@@ -5,6 +5,8 @@ use std::collections::VecDeque;
 
 use rand_pcg::Pcg64Mcg;
 
+use super::dist::Plan;
+
 /// "No entity" in an index field.
 pub(crate) const NONE: u32 = u32::MAX;
 
@@ -18,12 +20,23 @@ pub(crate) enum Phase {
     OnCpu,
     Io,
     BlockingIo,
+    /// Waiting for a connection of its process's pool.
+    DbPool,
+    /// Holding a pool connection, waiting for the database to take its query.
+    DbQueue,
+    /// Its query runs in the database.
+    Db,
 }
 
 impl Phase {
     /// Phases that count as waiting: queue length and queue wait are about these.
     pub(crate) fn is_waiting(self) -> bool {
         matches!(self, Phase::Queued | Phase::WaitingGil | Phase::Ready)
+    }
+
+    /// Waiting for the database: for a pool connection, or for the database itself.
+    pub(crate) fn is_db_waiting(self) -> bool {
+        matches!(self, Phase::DbPool | Phase::DbQueue)
     }
 }
 
@@ -41,16 +54,26 @@ pub(crate) struct Request {
     pub(crate) since: f64,
     /// The worker (sync kinds) or process (event loops) serving it, or `NONE`.
     pub(crate) worker: u32,
+    /// What it needs, drawn when it arrived.
+    pub(crate) plan: Plan,
     /// CPU bursts not yet started.
     pub(crate) bursts_left: u32,
+    /// Waits (queries, then I/O calls) done or under way.
+    pub(crate) waits_done: u32,
     /// CPU work of the current burst still to do, s, while it is off the CPU.
     pub(crate) work_left: f64,
-    /// Total time spent waiting so far, s.
+    /// Total time spent waiting so far (backlog, GIL, ready queue), s.
     pub(crate) waited: f64,
-    /// Its own CPU and I/O time so far, s: a lower bound of its latency.
+    /// Total time spent waiting for the database (pool, then database), s.
+    pub(crate) db_waited: f64,
+    /// Its own CPU, I/O and query time so far, s: a lower bound of its latency.
     pub(crate) demand: f64,
     /// The client gave up; the server finishes it without replying to anyone.
     pub(crate) abandoned: bool,
+    /// Its current wait holds the whole event loop (a blocking call).
+    pub(crate) blocking: bool,
+    /// It holds one of its process's pool connections.
+    pub(crate) holds_pool: bool,
     pub(crate) rng: Pcg64Mcg,
 }
 
@@ -112,13 +135,18 @@ pub(crate) struct Process {
     pub(crate) blocked_by: u32,
     /// Event loops: tasks held (running, ready, waiting on I/O).
     pub(crate) tasks: u32,
+    /// Pool connections free now (when the pool has a limit).
+    pub(crate) pool_free: u32,
+    /// Requests waiting for a pool connection, in order.
+    pub(crate) pool_waiters: VecDeque<u32>,
 }
 
 impl Process {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(pool: u32) -> Self {
         Process {
             on_cpu: NONE,
             blocked_by: NONE,
+            pool_free: pool,
             ..Process::default()
         }
     }
@@ -137,4 +165,6 @@ pub(crate) struct Client {
     /// Arrival number of that request.
     pub(crate) number: u64,
     pub(crate) since: f64,
+    /// Times the current request was sent again after a refusal or a timeout.
+    pub(crate) attempt: u32,
 }

@@ -11,7 +11,7 @@ fn scenario(body: &str) -> Scenario {
 fn two_requests(server: &str) -> (f64, f64) {
     let s = scenario(&format!(
         "{server}\nclients = 2\ncpu_ms = 20\nio_ms = 0\nio_calls = 0\nservice = \"constant\"\n\
-         switch_us = 0\nrequests = 2\nwarmup = 0"
+         switch_us = 0\noverhead_us = 0\nrequests = 2\nwarmup = 0"
     ));
     let r = run(&s);
     assert_eq!(r.completed, 2);
@@ -21,7 +21,7 @@ fn two_requests(server: &str) -> (f64, f64) {
 #[test]
 fn the_gil_switches_every_interval() {
     // A runs 0-5, B 5-10, A 10-15, ... A is done at 35, B at 40.
-    let (mean, max) = two_requests("server = \"threads\"\nworkers = 2\ncores = 2");
+    let (mean, max) = two_requests("server = \"threads\"\nthreads = 2\ncores = 2");
     assert!((mean - 37.5).abs() < 1e-9, "{mean}");
     assert!((max - 40.0).abs() < 1e-9, "{max}");
 }
@@ -49,7 +49,7 @@ fn switch_cost_is_charged_per_burst() {
     // An open workload so slow that no second request arrives meanwhile.
     let s = scenario(
         "workers = 1\narrival_rate = 0.001\ncpu_ms = 10\nio_ms = 10\nio_calls = 1\n\
-         service = \"constant\"\nswitch_us = 100\nrequests = 1\nwarmup = 0",
+         service = \"constant\"\nswitch_us = 100\noverhead_us = 0\nrequests = 1\nwarmup = 0",
     );
     let r = run(&s);
     // Two bursts of 5 ms + 0.1 ms, and 10 ms of I/O.
@@ -64,24 +64,49 @@ fn switch_cost_is_charged_per_burst() {
 #[test]
 fn a_client_that_times_out_leaves_its_request_to_the_server() {
     // One worker, 100 ms requests, two clients, 150 ms timeout: the second request
-    // starts at 100, its client gives up at 150, the worker finishes it at 200 anyway.
+    // starts at 100, its client gives up at 150, the worker finishes it at 200 anyway:
+    // wasted work. The client sends it again a second later.
     let s = scenario(
         "workers = 1\nclients = 2\ncpu_ms = 100\nio_ms = 0\nio_calls = 0\nservice = \"constant\"\n\
-         switch_us = 0\ntimeout_ms = 150\nwarmup = 0",
+         switch_us = 0\noverhead_us = 0\ntimeout_ms = 150\nwarmup = 0",
     );
     let mut sim = Simulation::new(&s);
     sim.advance_to(0.175, u64::MAX);
     let r = sim.report();
-    assert_eq!((r.completed, r.timed_out), (1, 1));
+    assert_eq!((r.completed, r.timed_out, r.wasted), (1, 1, 0));
     let abandoned: Vec<_> = sim.requests().filter(|r| r.abandoned).collect();
     assert_eq!(abandoned.len(), 1);
     assert_eq!(abandoned[0].phase, RequestPhase::OnCpu { worker: 0 });
-    // The client came back at 150 and waits in the backlog.
-    assert!(sim
-        .requests()
-        .any(|r| r.phase == RequestPhase::Queued && r.client.is_some()));
-    // Its first client waits too, for the request it sent at 100.
-    assert_eq!(sim.in_flight(), 2);
+    // Its first client waits for the request it sent at 100; the other backs off.
+    assert_eq!(sim.in_flight(), 1);
+    sim.advance_to(0.25, u64::MAX);
+    let r = sim.report();
+    assert_eq!(
+        (r.completed, r.wasted),
+        (2, 1),
+        "served after its client left"
+    );
+    assert_eq!(r.goodput_rps * 0.25, 1.0);
+    // The retry arrives at 1.15 s.
+    let before = sim.arrived();
+    sim.advance_to(1.151, u64::MAX);
+    assert_eq!(sim.arrived(), before + 1);
+}
+
+#[test]
+fn a_timed_out_request_leaves_the_backlog_when_abandoned_requests_are_dropped() {
+    let s = scenario(
+        "workers = 1\nclients = 3\ncpu_ms = 100\nio_ms = 0\nio_calls = 0\nservice = \"constant\"\n\
+         switch_us = 0\noverhead_us = 0\ntimeout_ms = 150\nabandon = \"dropped\"\nwarmup = 0",
+    );
+    let mut sim = Simulation::new(&s);
+    sim.advance_to(0.175, u64::MAX);
+    // The third request (number 2) waited in the backlog from 0 and left it at 150.
+    assert!(sim.requests().all(|r| r.id != 2));
+    // Requests 1 and 3 were in service when their clients left (at 150 and 250): the
+    // server finished them, wasted. Request 2 never used the worker.
+    sim.advance_to(0.35, u64::MAX);
+    assert_eq!(sim.report().wasted, 2);
 }
 
 #[test]
@@ -102,7 +127,7 @@ fn a_full_backlog_refuses_and_refused_clients_come_back_later() {
 #[test]
 fn views_agree_with_the_counters() {
     let s = scenario(
-        "server = \"threads\"\nworkers = 3\nclients = 12\ncpu_ms = 8\nio_ms = 20\nio_calls = 2",
+        "server = \"threads\"\nthreads = 3\nclients = 12\ncpu_ms = 8\nio_ms = 20\nio_calls = 2",
     );
     let mut sim = Simulation::new(&s);
     for step in 1..=400 {

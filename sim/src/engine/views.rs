@@ -3,7 +3,8 @@
 use super::state::{Phase, NONE};
 use super::Simulation;
 use crate::{
-    ClientState, ClientView, ProcessView, RequestPhase, RequestView, WorkerState, WorkerView,
+    ClientState, ClientView, DatabaseView, ProcessView, RequestPhase, RequestView, WorkerState,
+    WorkerView,
 };
 
 impl Simulation {
@@ -20,6 +21,9 @@ impl Simulation {
                 Phase::OnCpu => RequestPhase::OnCpu { worker: w },
                 Phase::Io => RequestPhase::WaitingIo { worker: w },
                 Phase::BlockingIo => RequestPhase::BlockingIo { worker: w },
+                Phase::DbPool => RequestPhase::WaitingPool { worker: w },
+                Phase::DbQueue => RequestPhase::WaitingDb { worker: w },
+                Phase::Db => RequestPhase::Querying { worker: w },
             };
             Some(RequestView {
                 id: r.number,
@@ -71,6 +75,7 @@ impl Simulation {
                 match self.requests.slots[w.request as usize].phase {
                     Phase::OnCpu => WorkerState::Cpu,
                     Phase::WaitingGil => WorkerState::WaitingGil,
+                    Phase::DbPool | Phase::DbQueue | Phase::Db => WorkerState::Db,
                     _ => WorkerState::Io,
                 }
             };
@@ -97,7 +102,22 @@ impl Simulation {
                 waiting: (p.gil_waiters.len() + p.ready.len()) as u32,
                 blocked: p.blocked_by != NONE,
                 tasks: p.tasks,
+                pool_in_use: if self.pool_limit > 0 {
+                    self.pool_limit - p.pool_free
+                } else {
+                    0
+                },
+                pool_waiting: p.pool_waiters.len() as u32,
             })
+    }
+
+    /// The database, when the scenario has one.
+    pub fn database(&self) -> Option<DatabaseView> {
+        (self.work.db_waits > 0).then(|| DatabaseView {
+            limit: (self.db_limit > 0).then_some(self.db_limit),
+            running: self.db_running,
+            waiting: self.db_waiters.len() as u32,
+        })
     }
 
     /// Cores of the simulated machine.

@@ -41,32 +41,40 @@ pub(crate) struct Window {
     current: u64,
     /// Start of the next bucket: a comparison per event instead of a division.
     next_start: f64,
+    /// Completions by the server (replies and wasted work), and replies.
     completed: [u32; BUCKETS],
+    replied: [u32; BUCKETS],
     /// Busy-core integral at each bucket's start.
     busy_at_start: [f64; BUCKETS],
-    /// `BUCKETS` histograms of `BINS` counts.
+    /// `BUCKETS` histograms of `BINS` counts: the replies' latencies.
     latency: Vec<u32>,
+    /// The same for replies to requests that are not heavy, when some are.
+    light: Option<Vec<u32>>,
 }
 
 /// What the window holds, for `Simulation::window`.
 pub(crate) struct WindowStats {
     pub(crate) span_s: f64,
     pub(crate) completed: u64,
+    pub(crate) replied: u64,
     pub(crate) busy_int: f64,
     pub(crate) p50_ms: f64,
     pub(crate) p95_ms: f64,
     pub(crate) p99_ms: f64,
+    pub(crate) light_p99_ms: f64,
 }
 
 impl Window {
-    pub(crate) fn new(length_s: f64) -> Self {
+    pub(crate) fn new(length_s: f64, heavy: bool) -> Self {
         Window {
             bucket_s: length_s / BUCKETS as f64,
             current: 0,
             next_start: length_s / BUCKETS as f64,
             completed: [0; BUCKETS],
+            replied: [0; BUCKETS],
             busy_at_start: [0.0; BUCKETS],
             latency: vec![0; BUCKETS * BINS],
+            light: heavy.then(|| vec![0; BUCKETS * BINS]),
         }
     }
 
@@ -84,18 +92,30 @@ impl Window {
             let i = (b % BUCKETS as u64) as usize;
             let start = b as f64 * self.bucket_s;
             self.completed[i] = 0;
+            self.replied[i] = 0;
             self.busy_at_start[i] = busy_int + (start - last).max(0.0) * busy;
             self.latency[i * BINS..(i + 1) * BINS].fill(0);
+            if let Some(light) = &mut self.light {
+                light[i * BINS..(i + 1) * BINS].fill(0);
+            }
         }
         self.current = target;
         self.next_start = (target + 1) as f64 * self.bucket_s;
     }
 
+    /// The server completed a request: a reply with its latency, or wasted work.
     #[inline]
-    pub(crate) fn completed(&mut self, latency_s: f64) {
+    pub(crate) fn completed(&mut self, reply: Option<(f64, bool)>) {
         let i = (self.current % BUCKETS as u64) as usize;
         self.completed[i] += 1;
-        self.latency[i * BINS + bin(latency_s)] += 1;
+        if let Some((latency_s, heavy)) = reply {
+            self.replied[i] += 1;
+            let b = i * BINS + bin(latency_s);
+            self.latency[b] += 1;
+            if let (Some(light), false) = (&mut self.light, heavy) {
+                light[b] += 1;
+            }
+        }
     }
 
     /// The window ending at `now`, with busy integral `busy_int` at `now`.
@@ -103,41 +123,51 @@ impl Window {
         let oldest = self.current.saturating_sub(BUCKETS as u64 - 1);
         let oldest_i = (oldest % BUCKETS as u64) as usize;
         let span_s = now - oldest as f64 * self.bucket_s;
-        let mut merged = [0u32; BINS];
-        let mut completed = 0u64;
-        for b in oldest..=self.current {
-            let i = (b % BUCKETS as u64) as usize;
-            completed += u64::from(self.completed[i]);
-            for (m, c) in merged
-                .iter_mut()
-                .zip(&self.latency[i * BINS..(i + 1) * BINS])
-            {
-                *m += c;
-            }
-        }
-        let quantile = |q: f64| {
-            let rank = (q * completed as f64).ceil().max(1.0) as u64;
-            let mut seen = 0u64;
-            for (b, c) in merged.iter().enumerate() {
-                seen += u64::from(*c);
-                if seen >= rank {
-                    return bin_value_ms(b);
+        let buckets = || (oldest..=self.current).map(|b| (b % BUCKETS as u64) as usize);
+        let completed: u64 = buckets().map(|i| u64::from(self.completed[i])).sum();
+        let replied: u64 = buckets().map(|i| u64::from(self.replied[i])).sum();
+        let merge = |hist: &[u32]| {
+            let mut merged = [0u32; BINS];
+            for i in buckets() {
+                for (m, c) in merged.iter_mut().zip(&hist[i * BINS..(i + 1) * BINS]) {
+                    *m += c;
                 }
             }
-            0.0
+            merged
         };
-        let (p50_ms, p95_ms, p99_ms) = if completed == 0 {
-            (0.0, 0.0, 0.0)
-        } else {
-            (quantile(0.5), quantile(0.95), quantile(0.99))
+        let quantiles = |merged: &[u32; BINS], qs: &[f64]| -> Vec<f64> {
+            let total: u64 = merged.iter().map(|c| u64::from(*c)).sum();
+            qs.iter()
+                .map(|q| {
+                    if total == 0 {
+                        return 0.0;
+                    }
+                    let rank = (q * total as f64).ceil().max(1.0) as u64;
+                    let mut seen = 0u64;
+                    for (b, c) in merged.iter().enumerate() {
+                        seen += u64::from(*c);
+                        if seen >= rank {
+                            return bin_value_ms(b);
+                        }
+                    }
+                    0.0
+                })
+                .collect()
+        };
+        let all = quantiles(&merge(&self.latency), &[0.5, 0.95, 0.99]);
+        let light_p99_ms = match &self.light {
+            Some(light) => quantiles(&merge(light), &[0.99])[0],
+            None => all[2],
         };
         WindowStats {
             span_s,
             completed,
+            replied,
             busy_int: busy_int - self.busy_at_start[oldest_i],
-            p50_ms,
-            p95_ms,
-            p99_ms,
+            p50_ms: all[0],
+            p95_ms: all[1],
+            p99_ms: all[2],
+            light_p99_ms,
         }
     }
 }
@@ -171,16 +201,17 @@ mod tests {
 
     #[test]
     fn old_buckets_leave_the_window() {
-        let mut w = Window::new(2.0);
-        w.completed(0.010);
+        let mut w = Window::new(2.0, false);
+        w.completed(Some((0.010, false)));
         w.advance(1.0, 0.0, 0.0, 1.0);
-        w.completed(0.020);
+        w.completed(Some((0.020, false)));
+        w.completed(None);
         let s = w.stats(1.0, 1.0);
-        assert_eq!(s.completed, 2);
+        assert_eq!((s.completed, s.replied), (3, 2));
         assert!((s.busy_int / s.span_s - 1.0).abs() < 1e-9);
         w.advance(2.5, 1.0, 1.0, 0.0);
         let s = w.stats(2.5, 1.0);
-        assert_eq!(s.completed, 1);
+        assert_eq!(s.completed, 2);
         assert!((s.p50_ms - 20.0).abs() < 1.0);
         w.advance(100.0, 2.5, 1.0, 0.0);
         assert_eq!(w.stats(100.0, 1.0).completed, 0);
