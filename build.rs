@@ -16,7 +16,7 @@ const BINARYEN_NPM: &str = "binaryen@132.0.0";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
 fn main() {
-    for path in ["wasm", "sim", "chart", "Cargo.lock"] {
+    for path in ["wasm", "sim", "chart", "contract", "Cargo.lock"] {
         println!("cargo:rerun-if-changed={path}");
     }
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());

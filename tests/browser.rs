@@ -257,8 +257,9 @@ async fn model_page_shows_real_measurements() {
     )
     .await;
     let section = browser
-        .eval("return [document.querySelectorAll('.measured-chart svg').length, document.querySelector('.measured-machine').textContent, document.querySelectorAll('.measured-chart + .measured-chart + .table-wrap tbody tr, .table-wrap tbody tr').length]")
+        .eval("const M = document.querySelectorAll('.measured-machine'); return [document.querySelectorAll('.measured-chart > svg').length, M[0].textContent, document.querySelectorAll('.measured-chart + .table-wrap tbody tr').length, document.querySelectorAll('.measured-chart svg.theme-light').length, document.querySelectorAll('.measured-chart svg.theme-dark').length, M.length > 1 ? M[1].textContent : '']")
         .await;
+    // The servers without a database: throughput, and latency.
     assert_eq!(section[0], json!(2), "{section}");
     assert!(
         section[1]
@@ -268,6 +269,14 @@ async fn model_page_shows_real_measurements() {
         "{section}"
     );
     assert!(section[2].as_u64().unwrap() >= 10, "{section}");
+    // The database series: throughput, p99 and p50 per series, in both themes.
+    let light = section[3].as_u64().unwrap();
+    assert!(light >= 3 * 6, "{section}");
+    assert_eq!(section[3], section[4], "{section}");
+    assert!(
+        section[5].as_str().unwrap().contains("PostgreSQL"),
+        "{section}"
+    );
     browser
         .eval("document.querySelector('.measured-chart').scrollIntoView()")
         .await;

@@ -251,8 +251,8 @@ class Harness:
             "db_ms": stats["query_ms_mean"],
             "db_ms_p50": stats["query_ms_p50"],
             "db_ms_p99": stats["query_ms_p99"],
-            # Not in the simulation (no key yet): CPU the database and wrk take per request
-            # on the same cores, under load.
+            # CPU the database and wrk take per request on the same cores, under load: the
+            # scenario's `colocated_cpu_ms`.
             "db_cpu_ms_per_request": busy["db_cpu_ms_per_request"],
             "wrk_cpu_ms_per_request": busy["wrk_cpu_ms_per_request"],
         }
@@ -421,6 +421,9 @@ def simulate_all(document: dict, explainer: str | None) -> None:
     """(Re)runs the simulation of every point that has a measurement, and the judgement."""
     cores = document["machine"]["cores"]
     for s in document["series"]:
+        cal, scenario = s.get("calibration"), s.get("scenario")
+        if cal and scenario is not None and simulate.colocated_cpu_ms(cal) > 0:
+            scenario["colocated_cpu_ms"] = round(simulate.colocated_cpu_ms(cal), 4)
         for p in s["points"]:
             if p.get("measured"):
                 p["simulated"] = simulate.simulate_db(explainer, s["scenario"], p["clients"])
@@ -540,7 +543,8 @@ def run(plan: Plan, args: argparse.Namespace, explainer: str | None, out: Path) 
                 scenario = simulate.db_scenario(
                     dbservers.BY_ID[series.server].sim_server, series.processes, series.threads, cores,
                     cal["cpu_ms"], cal["overhead_us"], cal["db_ms"], series.db_pool, series.bouncer_pool,
-                    io_ms=io_ms, blocking_share=series.block_share)
+                    io_ms=io_ms, blocking_share=series.block_share,
+                    colocated_cpu_ms=simulate.colocated_cpu_ms(cal))
                 log(f"{sid}: overhead {cal['overhead_us']:.0f} us, app CPU {cal['cpu_ms']:.3f} ms, "
                     f"query {cal['db_ms']:.2f} ms as the app sees it, PostgreSQL+pgbouncer CPU "
                     f"{cal['db_cpu_ms_per_request']:.3f} ms per request")

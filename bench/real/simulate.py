@@ -83,8 +83,11 @@ def to_toml(table: dict) -> str:
 
 def db_scenario(sim_server: str, processes: int, threads: int, cores: int, cpu_ms: float,
                 overhead_us: float, db_ms: float, db_pool: int, db_connections: int,
-                io_ms: float = 0.0, blocking_share: float = 0.0) -> dict:
-    """Every key but `clients` (add `clients`, `requests` and `warmup` to run a point)."""
+                io_ms: float = 0.0, blocking_share: float = 0.0,
+                colocated_cpu_ms: float = 0.0) -> dict:
+    """Every key but `clients` (add `clients`, `requests` and `warmup` to run a point).
+    `colocated_cpu_ms` is the CPU PostgreSQL, pgbouncer and wrk take per request on the
+    same cores, which the simulation gives its own share of them."""
     scenario = {"server": sim_server, "workers": processes}
     if sim_server == "threads":
         scenario["threads"] = threads
@@ -105,7 +108,15 @@ def db_scenario(sim_server: str, processes: int, threads: int, cores: int, cpu_m
     })
     if blocking_share > 0:
         scenario["blocking_share"] = blocking_share
+    if colocated_cpu_ms > 0:
+        scenario["colocated_cpu_ms"] = round(colocated_cpu_ms, 4)
     return scenario
+
+
+def colocated_cpu_ms(calibration: dict) -> float:
+    """The CPU the database and the load generator take per request, from a series'
+    calibration (under load, on the same cores as the server)."""
+    return (calibration.get("db_cpu_ms_per_request") or 0.0) + (calibration.get("wrk_cpu_ms_per_request") or 0.0)
 
 
 def simulate_db(explainer: str | None, scenario: dict, clients: int) -> dict:

@@ -11,40 +11,69 @@ pub use bars::{draw_bar_chart, BarChart};
 pub use diagram::{draw_diagram, Diagram, Dot, DotState, Layout};
 pub use figure::{Figure, Look, Panel, Row};
 
+/// The two themes, for drawing a static figure in both.
+pub const THEMES: [(&str, &Palette); 2] = [("light", &LIGHT), ("dark", &DARK)];
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-/// Colours of one theme. The site's CSS uses the same values.
+/// Colours of one theme. The site's CSS uses the same background and text. Lines and
+/// states come from the Okabe-Ito palette (Okabe and Ito, "Color Universal Design",
+/// 2008), which readers with the common colour-vision deficiencies can tell apart; the
+/// states also differ in shape.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Palette {
     pub background: RGBColor,
     pub text: RGBColor,
     pub grid: RGBColor,
-    pub series: [RGBColor; 4],
+    pub series: [RGBColor; 6],
+    pub states: States,
 }
+
+/// The colour of each state a request or a worker can be in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct States {
+    pub waiting: RGBColor,
+    pub cpu: RGBColor,
+    pub io: RGBColor,
+    pub db: RGBColor,
+    pub blocked: RGBColor,
+}
+
+const BLUE: RGBColor = RGBColor(0, 114, 178);
+const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+const GREEN: RGBColor = RGBColor(0, 158, 115);
+const PURPLE: RGBColor = RGBColor(204, 121, 167);
+const ORANGE: RGBColor = RGBColor(230, 159, 0);
+const SKY: RGBColor = RGBColor(86, 180, 233);
+const YELLOW: RGBColor = RGBColor(240, 228, 66);
 
 pub const LIGHT: Palette = Palette {
     background: RGBColor(255, 255, 255),
     text: RGBColor(33, 37, 41),
     grid: RGBColor(222, 226, 230),
-    series: [
-        RGBColor(0, 102, 204),
-        RGBColor(214, 81, 0),
-        RGBColor(0, 128, 96),
-        RGBColor(140, 60, 180),
-    ],
+    series: [BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY],
+    states: States {
+        waiting: PURPLE,
+        cpu: VERMILLION,
+        io: BLUE,
+        db: GREEN,
+        blocked: RGBColor(0, 0, 0),
+    },
 };
 
 pub const DARK: Palette = Palette {
     background: RGBColor(24, 26, 27),
     text: RGBColor(222, 226, 230),
     grid: RGBColor(60, 64, 67),
-    series: [
-        RGBColor(102, 178, 255),
-        RGBColor(255, 146, 77),
-        RGBColor(77, 208, 160),
-        RGBColor(196, 140, 240),
-    ],
+    series: [SKY, ORANGE, GREEN, PURPLE, YELLOW, BLUE],
+    states: States {
+        waiting: PURPLE,
+        cpu: ORANGE,
+        io: SKY,
+        db: GREEN,
+        blocked: YELLOW,
+    },
 };
 
 /// One line of a chart.
@@ -65,6 +94,8 @@ pub struct LineChart<'a> {
     pub x_log: bool,
     /// A vertical line at this x with a label, such as a crossover.
     pub marker: Option<(f64, &'a str)>,
+    /// Dashed horizontal lines with labels: what theory predicts.
+    pub guides: Vec<(f64, String)>,
 }
 
 impl<'a> LineChart<'a> {
@@ -106,6 +137,7 @@ impl<'a> LineChart<'a> {
             series,
             x_log: false,
             marker: None,
+            guides: Vec::new(),
         }
     }
 }
@@ -117,6 +149,7 @@ impl LineChart<'_> {
             .series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.1))
+            .chain(self.guides.iter().map(|g| g.0))
             .filter(|y| y.is_finite())
             .fold(0.0_f64, f64::max);
         if top > 0.0 {
@@ -183,6 +216,21 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         let style = color.stroke_width(px(2.0).max(1));
         let points = series.points.iter().map(|&(x, y)| (to_x(x), y));
         ctx.draw_series(LineSeries::new(points, style))?;
+    }
+    for (y, label) in &chart.guides {
+        let style = palette.text.stroke_width(px(1.0).max(1));
+        let (a, b) = (x0, x1);
+        ctx.draw_series(DashedLineSeries::new(
+            [(a, *y), (b, *y)],
+            px(6.0) as i32,
+            px(4.0) as i32,
+            style,
+        ))?;
+        ctx.draw_series(std::iter::once(Text::new(
+            label.clone(),
+            (a + (b - a) * 0.02, *y),
+            label_font.clone(),
+        )))?;
     }
     if let Some((x, label)) = chart.marker {
         let top = chart.y_max();
@@ -273,6 +321,7 @@ mod tests {
             }],
             x_log: false,
             marker: None,
+            guides: vec![(2.5, "theory".into())],
         };
         let mut svg = String::new();
         {
@@ -282,5 +331,9 @@ mod tests {
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains("requests/s"));
         assert!(svg.contains("<polyline"));
+        assert!(
+            svg.contains("\ntheory\n</text>"),
+            "the guide is labelled: {svg}"
+        );
     }
 }

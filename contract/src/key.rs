@@ -23,6 +23,7 @@ pub enum Key {
     IoCalls,
     SwitchUs,
     OverheadUs,
+    ColocatedCpuMs,
     HeavyShare,
     HeavyCpuMs,
     DbMs,
@@ -45,6 +46,9 @@ pub enum Key {
     TaskKib,
     Loops,
     BudgetMb,
+    TargetRps,
+    TargetP99Ms,
+    RamMb,
 }
 
 /// What a key accepts.
@@ -300,6 +304,16 @@ pub const KEYS: &[KeySpec] = &[
         control: None,
     },
     KeySpec {
+        key: Key::ColocatedCpuMs,
+        name: "colocated_cpu_ms",
+        accepts: num(0.0, 600_000.0),
+        scope: Scope::Scenario,
+        default: "0",
+        meaning: "CPU other programs on the same machine spend per request (a database, a proxy, the load generator), ms; it competes with the server for the cores",
+        source: "a server alone on its machine; the real-database benchmark on this site's machine measures it (`content/data/measured-db.json`)",
+        control: None,
+    },
+    KeySpec {
         key: Key::HeavyShare,
         name: "heavy_share",
         accepts: num(0.0, 1.0),
@@ -519,6 +533,36 @@ pub const KEYS: &[KeySpec] = &[
         meaning: "`memory` widget: the RAM budget the connections must fit in, MB",
         source: "a laptop-sized machine",
         control: log_slider("RAM budget", "MB", 64.0, 65_536.0),
+    },
+    KeySpec {
+        key: Key::TargetRps,
+        name: "target_rps",
+        accepts: num(0.1, 1_000_000.0),
+        scope: Scope::Widget,
+        default: "100",
+        meaning: "`planner`: the requests per second the server must serve",
+        source: "a busy small service; our choice",
+        control: log_slider("Target throughput", "/s", 1.0, 20_000.0),
+    },
+    KeySpec {
+        key: Key::TargetP99Ms,
+        name: "target_p99_ms",
+        accepts: num(1.0, 600_000.0),
+        scope: Scope::Widget,
+        default: "500",
+        meaning: "`planner`: the 99th percentile latency the server must stay under, ms",
+        source: "half a second for the slowest one in a hundred; our choice",
+        control: log_slider("Target p99", "ms", 10.0, 10_000.0),
+    },
+    KeySpec {
+        key: Key::RamMb,
+        name: "ram_mb",
+        accepts: num(64.0, 4_194_304.0),
+        scope: Scope::Widget,
+        default: "4096",
+        meaning: "`planner`: the RAM the server may use, MB",
+        source: "a small cloud instance; our choice",
+        control: log_slider("RAM", "MB", 256.0, 262_144.0),
     },
 ];
 

@@ -15,6 +15,8 @@ pub enum Metric {
     /// Latency percentiles, ms.
     P50,
     P99,
+    /// The p99 of the requests that are not heavy (`heavy_share`), ms.
+    LightP99,
     /// Requests waiting (backlog, GIL, ready queues).
     Queue,
     /// Requests held by the server: busy workers, or tasks.
@@ -30,10 +32,11 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 9] = [
+    pub const ALL: [Metric; 10] = [
         Metric::Throughput,
         Metric::P50,
         Metric::P99,
+        Metric::LightP99,
         Metric::Queue,
         Metric::Busy,
         Metric::Cpu,
@@ -47,6 +50,7 @@ impl Metric {
             Metric::Throughput => "throughput",
             Metric::P50 => "p50",
             Metric::P99 => "p99",
+            Metric::LightP99 => "light_p99",
             Metric::Queue => "queue",
             Metric::Busy => "busy",
             Metric::Cpu => "cpu",
@@ -64,7 +68,7 @@ impl Metric {
     pub fn unit(self) -> &'static str {
         match self {
             Metric::Throughput => "requests/s",
-            Metric::P50 | Metric::P99 => "ms",
+            Metric::P50 | Metric::P99 | Metric::LightP99 => "ms",
             Metric::Cpu => "%",
             Metric::Memory => "MB",
             _ => "",
@@ -140,6 +144,7 @@ impl LiveValue {
             Metric::Throughput => "throughput, in requests per second",
             Metric::P50 => "median latency (p50), in ms",
             Metric::P99 => "99th percentile latency (p99), in ms",
+            Metric::LightP99 => "99th percentile latency of the light requests, in ms",
             Metric::Queue => "number of requests waiting",
             Metric::Busy => "number of requests being served",
             Metric::Cpu => "CPU use, in % of the cores",
@@ -207,7 +212,15 @@ pub fn format_number(value: f64) -> String {
     } else if magnitude >= 1.0 {
         format!("{value:.1}")
     } else {
-        format!("{value:.2}")
+        // Two significant digits, so that 0.004 and 0.006 (a share of heavy requests)
+        // read differently.
+        let decimals = (1.0 - magnitude.log10().floor()).clamp(2.0, 6.0) as usize;
+        let text = format!("{value:.decimals$}");
+        if decimals > 2 {
+            text.trim_end_matches('0').to_string()
+        } else {
+            text
+        }
     }
 }
 
@@ -241,6 +254,8 @@ mod tests {
         assert_eq!(format_number(3_812_000.0), "3,812,000");
         assert_eq!(format_number(2.46), "2.5");
         assert_eq!(format_number(0.256), "0.26");
+        assert_eq!(format_number(0.004), "0.004");
+        assert_eq!(format_number(0.0125), "0.013");
         assert_eq!(format_number(4.0), "4");
         assert_eq!(LiveValue::Crossover.format(0.0), "never");
     }

@@ -251,3 +251,155 @@ impl Overlay {
         Ok(overlay)
     }
 }
+
+/// The real-database benchmark (`content/data/measured-db.json`, written by
+/// `bench/real/run_db.py`), as far as the site draws it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DbMeasurements {
+    pub machine: DbMachine,
+    pub series: Vec<DbSeries>,
+    pub agreement: DbAgreement,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DbMachine {
+    pub cores: u32,
+    #[serde(default)]
+    pub cpu_model: String,
+    #[serde(default)]
+    pub python: String,
+    #[serde(default)]
+    pub postgresql: String,
+    #[serde(default)]
+    pub pgbouncer: String,
+    #[serde(default)]
+    pub load_generator: String,
+    #[serde(default)]
+    pub date: String,
+    #[serde(default)]
+    pub load_average_at_start: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DbSeries {
+    pub id: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub regime: String,
+    #[serde(default)]
+    pub published_setup: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub scenario: Option<ScenarioTable>,
+    #[serde(default)]
+    pub points: Vec<DbPoint>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DbPoint {
+    pub clients: u32,
+    /// `judged`, `excluded` or `failed`.
+    pub status: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub measured: Option<Figures>,
+    #[serde(default)]
+    pub simulated: Option<DbSimulated>,
+    #[serde(default)]
+    pub agreement: Option<PointAgreement>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DbSimulated {
+    pub status: String,
+    #[serde(default)]
+    pub throughput_rps: Option<f64>,
+    #[serde(default)]
+    pub p50_ms: Option<f64>,
+    #[serde(default)]
+    pub p99_ms: Option<f64>,
+    #[serde(default)]
+    pub mean_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct PointAgreement {
+    pub throughput_error: f64,
+    pub p99_error: f64,
+    pub throughput_ok: bool,
+    pub p99_ok: bool,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DbAgreement {
+    #[serde(default)]
+    pub criterion: String,
+    pub judged: u32,
+    #[serde(default)]
+    pub simulated: u32,
+    pub agree: u32,
+    pub share: f64,
+    pub met: bool,
+    #[serde(default)]
+    pub median_abs_throughput_error: Option<f64>,
+    #[serde(default)]
+    pub median_abs_p99_error: Option<f64>,
+    #[serde(default)]
+    pub misses: Vec<listed::Miss>,
+    #[serde(default)]
+    pub not_judged: Vec<listed::NotJudged>,
+}
+
+/// Misses and points not judged, as the file lists them.
+pub mod listed {
+    use serde::Deserialize;
+
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct Miss {
+        pub series: String,
+        pub clients: u32,
+        #[serde(default)]
+        pub throughput_error: Option<f64>,
+        #[serde(default)]
+        pub p99_error: Option<f64>,
+        #[serde(default)]
+        pub why: Option<String>,
+    }
+
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct NotJudged {
+        pub series: String,
+        pub clients: u32,
+        #[serde(default)]
+        pub reason: Option<String>,
+    }
+}
+
+impl DbSeries {
+    /// `(clients, value)` of the judged points, measured or simulated.
+    pub fn line(&self, simulated: bool, value: impl Fn(&Figures) -> f64) -> Vec<(f64, f64)> {
+        self.points
+            .iter()
+            .filter(|p| p.status == "judged")
+            .filter_map(|p| {
+                let figures = if simulated {
+                    let s = p.simulated.as_ref()?;
+                    Figures {
+                        throughput_rps: s.throughput_rps?,
+                        p50_ms: s.p50_ms?,
+                        p99_ms: s.p99_ms?,
+                        mean_ms: s.mean_ms.unwrap_or(0.0),
+                        other_cores: None,
+                    }
+                } else {
+                    p.measured?
+                };
+                Some((f64::from(p.clients), value(&figures)))
+            })
+            .collect()
+    }
+}

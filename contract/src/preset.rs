@@ -115,6 +115,21 @@ pub(crate) const MEMORY: &[Preset] = &[
     ),
 ];
 
+pub(crate) const PLANNER: &[Preset] = &[
+    preset(
+        "An API that waits on others: 5 ms CPU, 100 ms I/O, 200/s",
+        "cpu_ms=5&io_ms=100&db_ms=0&target_rps=200&target_p99_ms=500",
+    ),
+    preset(
+        "A database app: 2 ms CPU, 20 ms query, 300/s",
+        "cpu_ms=2&io_ms=0&db_ms=20&target_rps=300&target_p99_ms=200",
+    ),
+    preset(
+        "CPU-heavy pages: 40 ms CPU, 40/s",
+        "cpu_ms=40&io_ms=10&db_ms=0&target_rps=40&target_p99_ms=1000",
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use crate::WidgetKind;

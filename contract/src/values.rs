@@ -160,7 +160,14 @@ pub fn stops(key: Key, control: &Control) -> Vec<f64> {
                 Scale::Log => (min.ln() + t * (max.ln() - min.ln())).exp(),
                 Scale::Linear => min + t * (max - min),
             };
-            let rounded = if integer {
+            // The ends stay exact: a range such as 256..262144 MB must reach 256.
+            let rounded = if i == 0 || i == STEPS {
+                if i == 0 {
+                    min
+                } else {
+                    max
+                }
+            } else if integer {
                 raw.round()
             } else if control.scale == Scale::Linear {
                 // Linear ranges such as 0..1: a round hundredth of the range.

@@ -16,6 +16,7 @@ pub enum WidgetKind {
     Compare,
     ContextSwitch,
     Memory,
+    Planner,
 }
 
 /// One widget's row.
@@ -163,6 +164,27 @@ pub const WIDGETS: &[WidgetSpec] = &[
         widget_keys: &[Key::BudgetMb],
         presets: crate::preset::MEMORY,
         live: |value| matches!(value, LiveValue::Fit(_) | LiveValue::Server(Metric::Memory)),
+    },
+    WidgetSpec {
+        kind: WidgetKind::Planner,
+        name: "planner",
+        about: "the smallest gunicorn or uvicorn that meets a throughput and a p99 target on a given machine",
+        controls: &[
+            Key::TargetRps,
+            Key::TargetP99Ms,
+            Key::CpuMs,
+            Key::IoMs,
+            Key::DbMs,
+            Key::DbPool,
+            Key::DbConnections,
+            Key::Cores,
+            Key::RamMb,
+            Key::ProcessMb,
+        ],
+        servers: &[],
+        widget_keys: &[Key::TargetRps, Key::TargetP99Ms, Key::RamMb],
+        presets: crate::preset::PLANNER,
+        live: |_| false,
     },
 ];
 

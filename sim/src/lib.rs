@@ -30,8 +30,8 @@ pub use contract::{defaults, Abandon, Scenario, ScenarioError, ServerKind, Servi
 pub use engine::Simulation;
 pub use report::{DbSummary, LatencySummary, QueueWait, Report, WindowMetrics};
 pub use view::{
-    ClientState, ClientView, DatabaseView, ProcessView, RequestPhase, RequestView, WorkerState,
-    WorkerView,
+    ClientState, ClientView, DatabaseView, ProcessView, RequestPhase, RequestView, TraceEvent,
+    TraceKind, WorkerState, WorkerView,
 };
 
 /// Runs a validated scenario to the end: `warmup` finished requests, then `requests`

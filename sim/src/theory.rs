@@ -32,6 +32,8 @@ pub fn mmck_blocking(c: u32, k: u32, lambda: f64, mu: f64) -> f64 {
     p[k as usize] / total
 }
 
+use crate::{Scenario, ServerKind, Service, Workload};
+
 /// Mean response time of M/D/1 (Pollaczek-Khinchine with zero service variance).
 pub fn md1_response(lambda: f64, service: f64) -> f64 {
     let rho = lambda * service;
@@ -117,6 +119,107 @@ pub fn mva_response(n: u32, think: f64, cpu: f64, io: f64) -> f64 {
     response
 }
 
+/// What theory says of a scenario that reduces to a textbook queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// Which model: "M/M/4", "M/M/1//20", ...
+    pub model: String,
+    pub throughput_rps: f64,
+    pub mean_latency_ms: f64,
+    /// The 99th percentile, where the model gives it in closed form (one FCFS server).
+    pub p99_latency_ms: Option<f64>,
+}
+
+/// The closed form for `s`, when it has one: exponential work with no database, no
+/// heavy requests, no timeouts, and one of these shapes (the server's overhead and
+/// switches counted into the service time, so the match is close, not exact):
+///
+/// - an open workload on a pool of processes with a core each, all CPU or all I/O:
+///   M/M/c with c = workers;
+/// - an open workload on one event loop, all CPU: M/M/1; all I/O: M/M/∞;
+/// - closed clients that think, on one worker or one loop, all CPU: the finite-source
+///   model; on processes enough for every client and one core, CPU and I/O: MVA.
+pub fn predict(s: &Scenario) -> Option<Prediction> {
+    if s.service != Service::Exponential
+        || s.db_ms > 0.0
+        || s.heavy_share > 0.0
+        || s.timeout_ms > 0.0
+        || s.blocking_share > 0.0
+    {
+        return None;
+    }
+    let kind = s.server;
+    let extra_s = (s.effective_overhead_us() + s.effective_switch_us()) / 1e6;
+    let (cpu, io) = (s.cpu_ms / 1e3, s.io_ms / 1e3);
+    let loop_ = kind.is_event_loop();
+    let one_server = if loop_ {
+        s.processes() == 1
+    } else {
+        s.pool_size() == 1
+    };
+    let fcfs_quantile = |lambda: f64, mu: f64| mm1_response_quantile(lambda, mu, 0.99) * 1e3;
+    match s.workload() {
+        Workload::Open { rate } => {
+            let (model, mean, p99) = if loop_ && one_server && io == 0.0 {
+                let mu = 1.0 / (cpu + extra_s);
+                (rate < mu).then(|| {
+                    (
+                        "M/M/1".to_string(),
+                        mmc_response(1, rate, mu),
+                        Some(fcfs_quantile(rate, mu)),
+                    )
+                })?
+            } else if loop_ && cpu == 0.0 {
+                ("M/M/∞".to_string(), io, None)
+            } else if kind == ServerKind::Processes
+                && s.cores >= s.effective_workers()
+                && (cpu == 0.0 || io == 0.0)
+            {
+                let c = s.effective_workers();
+                let mu = 1.0 / (cpu + io + extra_s);
+                let p99 = (c == 1).then(|| fcfs_quantile(rate, mu));
+                (f64::from(c) * mu > rate)
+                    .then(|| (format!("M/M/{c}"), mmc_response(c, rate, mu), p99))?
+            } else {
+                return None;
+            };
+            Some(Prediction {
+                model,
+                throughput_rps: rate,
+                mean_latency_ms: mean * 1e3,
+                p99_latency_ms: p99,
+            })
+        }
+        Workload::Closed { clients } => {
+            let think = s.think_ms / 1e3;
+            let (model, response) = if one_server && io == 0.0 && think > 0.0 {
+                let service = cpu + extra_s;
+                (
+                    format!("M/M/1//{clients}"),
+                    finite_source_response(clients, think, service),
+                )
+            } else if kind == ServerKind::Processes
+                && s.cores == 1
+                && s.effective_workers() >= clients
+            {
+                let cpu = cpu + extra_s;
+                (
+                    format!("MVA, {clients} clients"),
+                    mva_response(clients, think, cpu, io),
+                )
+            } else {
+                return None;
+            };
+            Some(Prediction {
+                model,
+                throughput_rps: f64::from(clients) / (think + response),
+                mean_latency_ms: response * 1e3,
+                p99_latency_ms: None,
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +276,35 @@ mod tests {
             mg1_response(80.0, 0.01, 2e-4),
             mmc_response(1, 80.0, 100.0)
         ));
+    }
+
+    #[test]
+    fn predictions_cover_the_textbook_shapes_and_nothing_else() {
+        let parse = |t: &str| Scenario::parse(t).unwrap();
+        let mm4 = predict(&parse("workers = 4\ncores = 4\narrival_rate = 300\ncpu_ms = 10\nio_ms = 0\nswitch_us = 0\noverhead_us = 0")).unwrap();
+        assert_eq!(mm4.model, "M/M/4");
+        assert!(close(
+            mm4.mean_latency_ms,
+            mmc_response(4, 300.0, 100.0) * 1e3
+        ));
+        let mm1 = predict(&parse(
+            "server = \"asyncio\"\narrival_rate = 50\ncpu_ms = 10\nio_ms = 0",
+        ))
+        .unwrap();
+        assert!(mm1.p99_latency_ms.is_some());
+        assert!(predict(&parse("arrival_rate = 50\nservice = \"constant\"")).is_none());
+        assert!(
+            predict(&parse(
+                "workers = 4\narrival_rate = 1000\ncpu_ms = 10\nio_ms = 0\ncores = 4"
+            ))
+            .is_none(),
+            "unstable"
+        );
+        let closed = predict(&parse(
+            "workers = 1\nclients = 10\nthink_ms = 200\ncpu_ms = 25\nio_ms = 0",
+        ))
+        .unwrap();
+        assert!(closed.throughput_rps > 0.0 && closed.model.starts_with("M/M/1//"));
     }
 
     #[test]

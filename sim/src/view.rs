@@ -121,3 +121,31 @@ pub struct DatabaseView {
     /// Queries holding a pool connection, waiting for the database.
     pub waiting: u32,
 }
+
+/// One change in a request's life (see `Simulation::keep_trace`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TraceEvent {
+    /// Simulated time, s.
+    pub t: f64,
+    /// The request's id (its arrival number).
+    pub request: u64,
+    pub kind: TraceKind,
+}
+
+/// What happened to the request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TraceKind {
+    /// It entered this phase.
+    Phase(RequestPhase),
+    /// The server replied, `latency_s` after arrival.
+    Replied {
+        latency_s: f64,
+    },
+    /// The server finished it after its client gave up.
+    Wasted,
+    /// Turned away: the backlog was full (refused), or a 503 (rejected).
+    Refused,
+    Rejected,
+    /// Its client gave up.
+    TimedOut,
+}

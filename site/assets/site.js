@@ -35,10 +35,17 @@
     apply();
   }
 
+  // The embed code: an iframe, and the few lines that let it take its content's height
+  // (the embed page posts it, see `postHeight`). Absolute addresses: with --site-url
+  // the build wrote them; otherwise this page's own origin resolves them.
   async function copyEmbed(button) {
     const src = new URL(button.dataset.embedSrc, document.baseURI).href;
+    const origin = new URL(src).origin;
     const title = button.dataset.embedTitle;
-    const code = `<iframe src="${src}" title="${title}" width="100%" height="560" loading="lazy"></iframe>`;
+    const code =
+      `<iframe src="${src}" title="${title}" width="100%" height="560" loading="lazy" style="border:0"></iframe>\n` +
+      `<script>addEventListener("message",e=>{if(e.origin!=="${origin}"||!e.data||e.data.type!=="explainer-height")return;` +
+      `for(const f of document.querySelectorAll("iframe"))if(f.contentWindow===e.source)f.style.height=e.data.height+"px"})</script>`;
     const status = button.nextElementSibling;
     // The code shows at once, to copy by hand: a clipboard that is refused (an insecure
     // origin, a denied or pending permission) may not answer for a long time.
@@ -79,7 +86,39 @@
     update();
   }
 
+  // "3 of 9 challenges done": the challenges met on this page, which the widgets keep
+  // in localStorage as `challenge:PATH:ID`.
+  function countChallenges() {
+    const line = document.querySelector(".challenge-progress");
+    if (!line) return;
+    const ids = [...document.querySelectorAll("[data-challenge]")].map((e) => e.dataset.challenge);
+    let done = 0;
+    try {
+      done = ids.filter((id) => localStorage.getItem(`challenge:${location.pathname}:${id}`)).length;
+    } catch {
+      // Storage refused: nothing remembered, nothing to count.
+    }
+    line.textContent = `Challenges: ${done} of ${ids.length} done`;
+    line.hidden = false;
+  }
+
+  // On an embed page inside another site's iframe: tell the parent how tall the page
+  // is, whenever that changes, so it can size the iframe with no scroll bar.
+  function postHeight() {
+    if (window.parent === window || !document.body.classList.contains("embed")) return;
+    const post = () =>
+      window.parent.postMessage(
+        { type: "explainer-height", height: Math.ceil(document.documentElement.scrollHeight) },
+        "*",
+      );
+    new ResizeObserver(post).observe(document.body);
+    post();
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    postHeight();
+    countChallenges();
+    window.addEventListener("challenge-met", countChallenges);
     followSections();
     apply();
     document.querySelector(".theme-toggle")?.addEventListener("click", toggleTheme);

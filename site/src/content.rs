@@ -42,13 +42,21 @@ pub struct FrontMatter {
     pub weight: i64,
 }
 
+/// The content's pages, and the sources of those that failed to load (their problems are
+/// in the diagnostics), so that links to them are not reported a second time.
+pub struct Loaded {
+    pub pages: Vec<Page>,
+    pub unloaded: Vec<String>,
+}
+
 /// Reads every `.md` file under `dir`, sorted by weight then path.
-pub fn load(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Page>, BuildError> {
+pub fn load(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Loaded, BuildError> {
     let mut files = Vec::new();
     collect_markdown(dir, &mut files)?;
     let mut pages = Vec::new();
+    let mut unloaded = Vec::new();
     for path in files {
-        let text = std::fs::read_to_string(&path).map_err(|source| BuildError::Io {
+        let bytes = std::fs::read(&path).map_err(|source| BuildError::Io {
             path: path.clone(),
             source,
         })?;
@@ -59,6 +67,14 @@ pub fn load(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Page>, 
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
+        let text = match readable(&path, bytes) {
+            Ok(text) => text,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                unloaded.push(source);
+                continue;
+            }
+        };
         match split_front_matter(&path, &text) {
             Ok((front, body, body_line)) => pages.push(Page {
                 source,
@@ -67,11 +83,14 @@ pub fn load(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Page>, 
                 body: body.to_string(),
                 body_line,
             }),
-            Err(diagnostic) => diagnostics.push(diagnostic),
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                unloaded.push(source);
+            }
         }
     }
     pages.sort_by(|a, b| (a.front.weight, &a.source).cmp(&(b.front.weight, &b.source)));
-    Ok(pages)
+    Ok(Loaded { pages, unloaded })
 }
 
 fn collect_markdown(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), BuildError> {
@@ -123,6 +142,44 @@ fn collect_files(root: &Path, dir: &Path, files: &mut Vec<String>) -> Result<(),
     files.sort();
     Ok(())
 }
+
+/// A page's text if it can be one: not empty, not huge, valid UTF-8.
+fn readable(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.len() > MAX_PAGE_BYTES {
+        return Err(Diagnostic::new(
+            path,
+            1,
+            format!(
+                "the file is {:.1} MB; a page may be at most {} MB (split it, or move data to a file beside it)",
+                bytes.len() as f64 / 1e6,
+                MAX_PAGE_BYTES / 1_000_000
+            ),
+        ));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Diagnostic::new(
+            path,
+            1,
+            "the file is empty: start it with front matter (a `+++` line, `title = \"...\"`, `description = \"...\"`, a `+++` line)",
+        ));
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        let good = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        Diagnostic::new(
+            path,
+            line,
+            format!(
+                "not valid UTF-8 (byte {} of the file); save it as UTF-8",
+                good.len() + 1
+            ),
+        )
+    })
+}
+
+/// Pages larger than this are refused: no article is that long, and a build must stay
+/// quick.
+const MAX_PAGE_BYTES: usize = 5_000_000;
 
 /// Splits `+++`-fenced TOML front matter from the body.
 fn split_front_matter<'a>(

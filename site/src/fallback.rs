@@ -93,9 +93,17 @@ fn draw(placeholder: &Placeholder) -> Fallback {
         if !panel.fallback {
             continue;
         }
-        let mut svg = svg(WIDTH, panel.height, panel.label, |area| {
-            figure.draw(index, area, &Look::still())
-        });
+        // Drawn in both themes; the page's style shows the reader's.
+        let mut svg = String::new();
+        for (theme, palette) in chart::THEMES {
+            let look = Look {
+                palette,
+                ..Look::still()
+            };
+            svg.push_str(&svg_in(theme, WIDTH, panel.height, panel.label, |area| {
+                figure.draw(index, area, &look)
+            }));
+        }
         if let Some(caption) = figure.caption(index) {
             svg = format!(
                 "<figure class=\"widget-panel\"><figcaption>{}</figcaption>{svg}</figure>",
@@ -137,8 +145,9 @@ fn value(figure: &Figure, placeholder: &Placeholder, value: LiveValue) -> Option
     }
 }
 
-/// Draws into an SVG that scales with its container and is named for screen readers.
-fn svg<F>(width: u32, height: u32, label: &str, draw: F) -> String
+/// Draws into an SVG that scales with its container and is named for screen readers,
+/// for one theme (`light` or `dark`).
+fn svg_in<F>(theme: &str, width: u32, height: u32, label: &str, draw: F) -> String
 where
     F: FnOnce(
         &DrawingArea<SVGBackend, plotters::coord::Shift>,
@@ -152,7 +161,7 @@ where
     }
     let open_end = text.find('>').unwrap_or(0);
     format!(
-        "<svg class=\"widget-chart\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\"{}",
+        "<svg class=\"widget-chart theme-{theme}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\"{}",
         html_escape::encode_double_quoted_attribute(label),
         &text[open_end..]
     )

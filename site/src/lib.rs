@@ -8,11 +8,13 @@ mod content;
 mod diagnostic;
 mod embed;
 mod fallback;
+mod headers;
 mod highlight;
 mod keys_table;
 mod links;
 mod markdown;
 mod measured;
+mod measured_db;
 mod meta;
 mod output;
 mod page;
@@ -102,7 +104,7 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
     let mut diagnostics = Vec::new();
     config.shell.validate(&mut diagnostics);
     check_site_url(config, &mut diagnostics);
-    let pages = content::load(&config.content, &mut diagnostics)?;
+    let content::Loaded { pages, unloaded } = content::load(&config.content, &mut diagnostics)?;
     let root = config.site_url.as_deref().unwrap_or(&config.base_url);
     let measured = measured::load(&config.content).unwrap_or_else(|message| {
         diagnostics.push(Diagnostic::new(
@@ -112,9 +114,18 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
         ));
         None
     });
+    let measured_db = measured_db::load(&config.content).unwrap_or_else(|message| {
+        diagnostics.push(Diagnostic::new(
+            config.content.join(measured_db::FILE),
+            1,
+            message,
+        ));
+        None
+    });
     let context = markdown::Context {
         root,
         measured: measured.as_ref(),
+        measured_db: measured_db.as_ref(),
     };
     // The validation runs and the preview image are simulations independent of the
     // pages: computed on another core while the pages render (both are cached).
@@ -134,8 +145,13 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
             .collect()
     });
     let static_files = content::static_files(&config.content)?;
-    links::check(&pages, &rendered, &static_files, &mut diagnostics);
-    if pages.iter().all(|p| p.source != "index.md") && !pages.is_empty() {
+    // A page that failed to load has its own error; links to it are not another one.
+    let linkable: Vec<String> = static_files.iter().chain(&unloaded).cloned().collect();
+    links::check(&pages, &rendered, &linkable, &mut diagnostics);
+    if pages.iter().all(|p| p.source != "index.md")
+        && !pages.is_empty()
+        && !unloaded.iter().any(|s| s == "index.md")
+    {
         diagnostics.push(Diagnostic::new(
             config.content.join("index.md"),
             1,
@@ -201,6 +217,18 @@ fn extra_pages(
     files.push(OutputFile::text(
         "404.html".into(),
         page::not_found(config, names, pages).into_bytes(),
+    ));
+    let mut html: Vec<String> = pages.iter().map(content::Page::output).collect();
+    html.extend(
+        files
+            .iter()
+            .filter(|f| f.path.starts_with("embed/"))
+            .map(|f| f.path.clone()),
+    );
+    html.push("404.html".into());
+    files.push(OutputFile::plain(
+        headers::PATH.into(),
+        headers::file(&config.base_url, &html).into_bytes(),
     ));
     files.push(OutputFile::plain(preview::PATH.into(), preview::png()));
     files.push(OutputFile::text(

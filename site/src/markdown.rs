@@ -8,10 +8,10 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 use crate::content::{output_name, Page};
 use crate::diagnostic::{line_of, Diagnostic};
 use crate::embed::{self, WidgetUse};
-use crate::{highlight, keys_table, measured, validation, widget};
+use crate::{highlight, keys_table, measured, measured_db, validation, widget};
 
 /// Blocks the build can generate: ```` ```generated NAME ````.
-pub const GENERATED: &[&str] = &["validation", "measured", "keys"];
+pub const GENERATED: &[&str] = &["validation", "measured", "measured-db", "keys"];
 
 /// What rendering a page produced, besides its HTML.
 #[derive(Debug, Default)]
@@ -57,6 +57,8 @@ pub struct Context<'a> {
     pub root: &'a str,
     /// The real servers' measurements, for the model page and widgets that draw them.
     pub measured: Option<&'a contract::measured::Measurements>,
+    /// The real-database benchmark's, for the model page.
+    pub measured_db: Option<&'a contract::measured::DbMeasurements>,
 }
 
 /// Renders one page.
@@ -68,14 +70,43 @@ pub fn render(page: &Page, context: &Context, diagnostics: &mut Vec<Diagnostic>)
         | Options::ENABLE_SMART_PUNCTUATION;
     let line = |offset: usize| page.body_line + line_of(&page.body, offset);
     let mut events: Vec<Event> = Vec::new();
+    // Lists and quotes the parser is inside: a figure needs the column's full width.
+    let mut nesting: Vec<&'static str> = Vec::new();
     let mut parser = Parser::new_ext(&page.body, options).into_offset_iter();
     while let Some((event, range)) = parser.next() {
+        match event {
+            Event::Start(Tag::List(_)) => nesting.push("a list"),
+            Event::Start(Tag::BlockQuote(_)) => nesting.push("a quote"),
+            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_)) => {
+                nesting.pop();
+            }
+            _ => {}
+        }
         match event {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
                 if info.split_whitespace().next() == Some("widget") =>
             {
                 let name = info.split_whitespace().nth(1).unwrap_or("").to_string();
+                let source = page.body[range.clone()].trim_end();
                 let body = code_block_text(&mut parser);
+                if let Some(inside) = nesting.last() {
+                    diagnostics.push(Diagnostic::new(
+                        &page.path,
+                        line(range.start),
+                        format!("a widget block cannot sit inside {inside}: a figure needs the full width of the text; move the block out of it"),
+                    ));
+                    continue;
+                }
+                if !(source.ends_with("```") || source.ends_with("~~~"))
+                    || source.lines().count() < 2
+                {
+                    diagnostics.push(Diagnostic::new(
+                        &page.path,
+                        line(range.start),
+                        "this widget block is not closed: add a ``` line after its last key",
+                    ));
+                    continue;
+                }
                 // The body starts on the line after the fence.
                 let at = widget::Place {
                     path: &page.path,
@@ -130,7 +161,18 @@ pub fn render(page: &Page, context: &Context, diagnostics: &mut Vec<Diagnostic>)
                     }
                     inner.push(event);
                 }
-                let id = unique_id(&out.headings, slugify(&text));
+                let slug = slugify(&text);
+                if let Some(first) = out.headings.iter().find(|h| h.id == slug) {
+                    diagnostics.push(Diagnostic::new(
+                        &page.path,
+                        line(range.start),
+                        format!(
+                            "this heading has the same anchor `#{slug}` as the heading `{}` above it: a link to #{slug} could only reach the first; give this one other words",
+                            first.text
+                        ),
+                    ));
+                }
+                let id = unique_id(&out.headings, slug);
                 let n = heading_number(level);
                 events.push(Event::Html(
                     format!("<h{n} id=\"{id}\"><a href=\"#{id}\">").into(),
@@ -190,6 +232,7 @@ fn generated(name: &str, context: &Context) -> Result<String, String> {
     match name {
         "validation" => Ok(validation::table().to_string()),
         "measured" => measured::section(context.measured),
+        "measured-db" => measured_db::section(context.measured_db),
         "keys" => Ok(keys_table::table()),
         other => Err(format!(
             "unknown generated block `{other}`; valid ones: {}",
@@ -299,6 +342,7 @@ mod tests {
         let context = Context {
             root: "/",
             measured: None,
+            measured_db: None,
         };
         let rendered = render(&page(body), &context, &mut diagnostics);
         (rendered, diagnostics)
@@ -312,13 +356,31 @@ mod tests {
     }
 
     #[test]
-    fn headings_get_unique_anchors() {
-        let (r, _) = check("# Intro\n\n## Intro\n\n## Why *now*\n");
+    fn a_heading_that_repeats_an_anchor_is_an_error_and_still_gets_its_own() {
+        let (r, d) = check("# Intro\n\n## Intro\n\n## Why *now*\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].to_string()
+                .contains(":7: this heading has the same anchor `#intro`"),
+            "{}",
+            d[0]
+        );
         insta::assert_snapshot!(r.html, @r##"
         <h1 id="intro"><a href="#intro">Intro</a></h1>
         <h2 id="intro-1"><a href="#intro-1">Intro</a></h2>
         <h2 id="why-now"><a href="#why-now">Why <em>now</em></a></h2>
         "##);
+    }
+
+    #[test]
+    fn widget_blocks_in_lists_and_quotes_and_unclosed_ones_are_errors() {
+        let (_, d) = check("- item\n\n  ```widget sync-server\n  workers = 2\n  ```\n");
+        assert!(d[0].message.contains("cannot sit inside a list"), "{d:?}");
+        let (_, d) = check("> ```widget sync-server\n> workers = 2\n> ```\n");
+        assert!(d[0].message.contains("cannot sit inside a quote"), "{d:?}");
+        let (_, d) = check("Text\n\n```widget sync-server\nworkers = 2\n");
+        assert!(d[0].message.contains("is not closed"), "{d:?}");
+        assert_eq!(d[0].line, 7);
     }
 
     #[test]

@@ -17,14 +17,24 @@ const CHARTED: [&str; 2] = ["gunicorn-sync", "uvicorn-asyncio"];
 
 /// The measurements of the content folder: `Ok(None)` when it has none.
 pub fn load(content: &Path) -> Result<Option<Measurements>, String> {
-    let path = content.join(FILE);
+    load_json(content, FILE, "a measurements file")
+}
+
+/// A JSON data file of the content folder, `Ok(None)` when it is absent; `what` names
+/// the kind of file in the error.
+pub fn load_json<T: serde::de::DeserializeOwned>(
+    content: &Path,
+    file: &str,
+    what: &str,
+) -> Result<Option<T>, String> {
+    let path = content.join(file);
     if !path.exists() {
         return Ok(None);
     }
     let raw = std::fs::read_to_string(&path).map_err(|err| format!("{err}"))?;
     serde_json::from_str(&raw)
         .map(Some)
-        .map_err(|err| format!("not a measurements file: {err}"))
+        .map_err(|err| format!("not {what}: {err}"))
 }
 
 /// The model page's section, or why it cannot be drawn.

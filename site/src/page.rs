@@ -227,8 +227,19 @@ fn table_of_contents(rendered: &Rendered) -> String {
     if entries.is_empty() {
         return String::new();
     }
+    // The page script fills this in from what the reader has done, when scripts run.
+    let challenges: usize = rendered
+        .widgets
+        .iter()
+        .map(|w| w.placeholder.options.challenges.len())
+        .sum();
+    let progress = if challenges > 0 {
+        format!("<p class=\"challenge-progress\" data-challenges=\"{challenges}\" hidden></p>")
+    } else {
+        String::new()
+    };
     format!(
-        "<nav class=\"toc\" aria-label=\"Contents\"><h2 class=\"toc-title\">Contents</h2><ul>{}</ul></nav>",
+        "<nav class=\"toc\" aria-label=\"Contents\"><h2 class=\"toc-title\">Contents</h2><ul>{}</ul>{progress}</nav>",
         entries.concat()
     )
 }

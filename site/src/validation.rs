@@ -19,7 +19,7 @@ struct Case {
 
 /// Switching off, long runs after a warmup that removes most of the empty-start bias.
 /// One seed: the table shows how close a single run comes, as a reader's would.
-const RUN: &str = "switch_us = 0\nrequests = 100000\nwarmup = 10000\nseed = 1\n";
+const RUN: &str = "switch_us = 0\noverhead_us = 0\nrequests = 100000\nwarmup = 10000\nseed = 1\n";
 
 const CASES: &[Case] = &[
     Case {
@@ -51,6 +51,11 @@ const CASES: &[Case] = &[
         model: "Processor sharing (M/M/1-PS)",
         scenario: "workers = 400\ncores = 1\narrival_rate = 70\ncpu_ms = 10\nio_ms = 0\nio_calls = 0",
         expected: || queueing::ps_response(70.0, 0.010),
+    },
+    Case {
+        model: "M/M/3, waiting for a database pool (Erlang C)",
+        scenario: "server = \"asyncio\"\narrival_rate = 130\ncpu_ms = 0\nio_ms = 0\ndb_ms = 20\ndb_pool = 3",
+        expected: || queueing::mmc_response(3, 130.0, 50.0),
     },
     Case {
         model: "Closed finite source (M/M/1//10)",
@@ -102,7 +107,7 @@ fn render() -> String {
     format!(
         "<div class=\"table-wrap\"><table class=\"validation\">\
          <caption>Mean latency, closed form against one simulated run \
-         (100,000 requests after 10,000 of warmup, seed 1, <code>switch_us = 0</code>)</caption>\
+         (100,000 requests after 10,000 of warmup, seed 1, <code>switch_us = 0</code>, <code>overhead_us = 0</code>)</caption>\
          <thead><tr><th scope=\"col\">model</th><th scope=\"col\">scenario</th>\
          <th scope=\"col\">formula (ms)</th><th scope=\"col\">simulated (ms)</th>\
          <th scope=\"col\">difference</th></tr></thead><tbody>{rows}</tbody></table></div>\n"

@@ -75,6 +75,17 @@ impl Browser {
         .await
     }
 
+    /// A phone of this many CSS pixels, pixel ratio 2.
+    pub async fn start_phone_sized(width: u32, height: u32) -> Browser {
+        Browser::start_with(
+            &[],
+            Some(
+                json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 2.0 } }),
+            ),
+        )
+        .await
+    }
+
     pub async fn start(extra_args: &[&str]) -> Browser {
         Browser::start_with(extra_args, None).await
     }

@@ -8,11 +8,13 @@ use super::{Dot, DotState, Layout, DOT};
 use crate::Palette;
 
 /// Draws `layout`, with each dot at `position(dot)` (where the widget's animation has
-/// it now), scaled by `scale` device pixels per CSS pixel.
+/// it now), scaled by `scale` device pixels per CSS pixel; the `selected` request, if
+/// any, is ringed.
 pub fn draw_diagram<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     layout: &Layout,
     position: &dyn Fn(&Dot) -> (f64, f64),
+    selected: Option<u64>,
     palette: &Palette,
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
@@ -47,10 +49,25 @@ pub fn draw_diagram<DB: DrawingBackend>(
     for (x, y, text) in &layout.counts {
         area.draw(&Text::new(text.clone(), (px(*x), px(*y)), font.clone()))?;
     }
+    // Arrows from station to station: the way a request goes.
+    let arrow = palette.text.mix(0.6).stroke_width(px(1.2).max(1) as u32);
+    for &(from, to, y) in &layout.arrows {
+        let (from, to, y) = (px(from + 1.0), px(to - 1.0), px(y));
+        let head = px(4.0);
+        area.draw(&PathElement::new(vec![(from, y), (to, y)], arrow))?;
+        area.draw(&PathElement::new(
+            vec![(to - head, y - head), (to, y), (to - head, y + head)],
+            arrow,
+        ))?;
+    }
     let radius = px(DOT / 2.0).max(1);
     for dot in &layout.dots {
         let (x, y) = position(dot);
         draw_marker(area, (px(x), px(y)), radius, dot.state, palette, scale)?;
+        if selected == Some(dot.id) {
+            let ring = palette.text.stroke_width(px(2.0).max(1) as u32);
+            area.draw(&Circle::new((px(x), px(y)), radius + px(4.0), ring))?;
+        }
     }
     // The legend, along the top.
     let mut x = 0.0;

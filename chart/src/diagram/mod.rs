@@ -1,11 +1,14 @@
-//! The architecture diagram of a live server: clients, the backlog, and the workers
-//! (a pool of processes or threads) or the event loops (the task on the CPU, the ready
-//! queue, the tasks waiting on I/O), with every request drawn where the simulation says
-//! it is. Crowded places are drawn as a count instead of dots.
+//! The architecture diagram of a live server, drawn as stations a request passes
+//! through: the clients; the load balancer, which in gunicorn and uvicorn is the shared
+//! listening socket with the kernel's accept queue (the backlog); then the pool of
+//! worker processes or threads, or the event loops (the task on the CPU, the ready
+//! queue, the tasks waiting on I/O); and, when the scenario has one, the database with
+//! its connections. Every request is drawn where the simulation says it is; crowded
+//! places show a count instead of dots.
 //!
-//! [`Diagram::of`] reads the simulation, [`Diagram::layout`] places boxes and request
+//! [`Diagram::of`] reads the simulation, [`Diagram::layout`] places stations and request
 //! dots in CSS pixels, and [`draw_diagram`] draws them on any plotters backend. The
-//! widget moves each dot smoothly from where it was drawn to where the layout puts it.
+//! widget moves each dot from where it was drawn to where the layout puts it.
 
 mod draw;
 
@@ -16,7 +19,7 @@ use sim::{RequestPhase, Simulation, WorkerState};
 
 use crate::Palette;
 
-/// What a request is doing, which sets its dot's colour.
+/// What a request is doing, which sets its marker's colour and shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DotState {
     Waiting,
@@ -45,13 +48,14 @@ impl DotState {
         }
     }
 
-    fn color(self, palette: &Palette) -> RGBColor {
+    pub(crate) fn color(self, palette: &Palette) -> RGBColor {
+        let s = &palette.states;
         match self {
-            DotState::Waiting => palette.series[3],
-            DotState::Cpu => palette.series[1],
-            DotState::Io => palette.series[0],
-            DotState::Db => palette.series[2],
-            DotState::Blocked => RGBColor(200, 30, 30),
+            DotState::Waiting => s.waiting,
+            DotState::Cpu => s.cpu,
+            DotState::Io => s.io,
+            DotState::Db => s.db,
+            DotState::Blocked => s.blocked,
         }
     }
 }
@@ -79,7 +83,14 @@ struct LoopBox {
     blocked: bool,
     ready: Vec<u64>,
     io: Vec<u64>,
-    db: Vec<u64>,
+}
+
+/// The database: queries running, and requests waiting for a connection.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct DatabaseBox {
+    limit: Option<u32>,
+    running: Vec<u64>,
+    waiting: Vec<u64>,
 }
 
 /// A snapshot of the server to draw.
@@ -92,6 +103,7 @@ pub struct Diagram {
     backlog: Vec<u64>,
     workers: Vec<WorkerBox>,
     loops: Vec<LoopBox>,
+    database: Option<DatabaseBox>,
 }
 
 /// Placed shapes, in CSS pixels of a `width` x `height` area.
@@ -101,6 +113,8 @@ pub struct Layout {
     pub height: f64,
     pub(crate) boxes: Vec<(Rect, String, Option<DotState>)>,
     pub(crate) counts: Vec<(f64, f64, String)>,
+    /// Arrows from one station to the next: (from x, to x, y).
+    pub(crate) arrows: Vec<(f64, f64, f64)>,
     pub dots: Vec<Dot>,
 }
 
@@ -112,11 +126,25 @@ pub(crate) struct Rect {
     h: f64,
 }
 
+impl Layout {
+    /// The request whose dot is nearest to (`x`, `y`), within a dot's reach.
+    pub fn request_at(&self, x: f64, y: f64) -> Option<u64> {
+        self.dots
+            .iter()
+            .map(|d| (d.id, (d.x - x).powi(2) + (d.y - y).powi(2)))
+            .filter(|(_, d2)| *d2 <= (2.0 * DOT).powi(2))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(id, _)| id)
+    }
+}
+
 /// Beyond this many dots a zone shows a count: individual dots would be noise.
 const MAX_DOTS_PER_ZONE: usize = 60;
 /// Beyond this many workers, the rest are summed up in one box.
 const MAX_WORKER_BOXES: usize = 32;
 const DOT: f64 = 7.0;
+const GAP: f64 = 10.0;
+const TOP: f64 = 22.0;
 
 impl Diagram {
     /// Reads where every request is in `sim`.
@@ -136,6 +164,10 @@ impl Diagram {
         if let sim::Workload::Open { rate } = scenario.workload() {
             diagram.open_rate = Some(rate);
         }
+        diagram.database = sim.database().map(|db| DatabaseBox {
+            limit: db.limit,
+            ..DatabaseBox::default()
+        });
         if event_loop {
             diagram.loops = vec![LoopBox::default(); scenario.processes() as usize];
         } else {
@@ -158,39 +190,38 @@ impl Diagram {
                 RequestPhase::WaitingIo { worker } if event_loop => {
                     diagram.loop_at(worker).io.push(id)
                 }
-                RequestPhase::WaitingPool { worker }
-                | RequestPhase::WaitingDb { worker }
-                | RequestPhase::Querying { worker }
-                    if event_loop =>
-                {
-                    diagram.loop_at(worker).db.push(id)
-                }
                 RequestPhase::BlockingIo { worker } => {
                     let l = diagram.loop_at(worker);
                     l.cpu = Some(id);
                     l.blocked = true;
                 }
+                RequestPhase::Querying { .. } => {
+                    if let Some(db) = &mut diagram.database {
+                        db.running.push(id);
+                    }
+                }
+                RequestPhase::WaitingPool { .. } | RequestPhase::WaitingDb { .. } => {
+                    if let Some(db) = &mut diagram.database {
+                        db.waiting.push(id);
+                    }
+                }
                 RequestPhase::OnCpu { .. }
                 | RequestPhase::WaitingIo { .. }
-                | RequestPhase::WaitingGil { .. }
-                | RequestPhase::WaitingPool { .. }
-                | RequestPhase::WaitingDb { .. }
-                | RequestPhase::Querying { .. } => {}
+                | RequestPhase::WaitingGil { .. } => {}
             }
         }
         diagram
     }
 
     fn loop_at(&mut self, worker: u32) -> &mut LoopBox {
-        let index = (worker as usize).min(self.loops.len().saturating_sub(1));
         if self.loops.is_empty() {
             self.loops.push(LoopBox::default());
         }
+        let index = (worker as usize).min(self.loops.len() - 1);
         &mut self.loops[index]
     }
 
-    /// Places everything in a `width` x `height` area: clients on the left, the
-    /// backlog in the middle, workers or loops on the right.
+    /// Places everything in a `width` x `height` area, stations left to right.
     pub fn layout(&self, width: f64, height: f64) -> Layout {
         let mut layout = Layout {
             width,
@@ -198,18 +229,23 @@ impl Diagram {
             ..Layout::default()
         };
         let narrow = width < 480.0;
-        let column = if narrow { width * 0.22 } else { width * 0.18 };
-        let gap = 8.0;
-        let top = 22.0;
-        let inner_h = (height - top - 4.0).max(20.0);
-
-        // Clients (or the arrival stream of an open workload).
-        let clients = Rect {
-            x: 0.0,
-            y: top,
-            w: column,
+        let inner_h = (height - TOP - 4.0).max(20.0);
+        let share = |wide: f64, small: f64| width * if narrow { small } else { wide };
+        let clients_w = share(0.13, 0.16);
+        let balancer_w = share(0.17, 0.2);
+        let database_w = if self.database.is_some() {
+            share(0.2, 0.22)
+        } else {
+            0.0
+        };
+        let column = |x: f64, w: f64| Rect {
+            x,
+            y: TOP,
+            w,
             h: inner_h,
         };
+
+        let clients = column(0.0, clients_w);
         let label = match self.open_rate {
             Some(rate) => format!("arrivals {rate:.0}/s"),
             None => "clients".to_string(),
@@ -217,40 +253,54 @@ impl Diagram {
         layout.boxes.push((clients, label, None));
         if self.open_rate.is_none() {
             layout.counts.push((
-                clients.x + 6.0,
-                clients.y + 16.0,
+                clients.x + 5.0,
+                clients.y + 18.0,
                 format!("{} waiting", self.clients_waiting),
             ));
             layout.counts.push((
-                clients.x + 6.0,
-                clients.y + 32.0,
+                clients.x + 5.0,
+                clients.y + 34.0,
                 format!("{} thinking", self.clients_thinking),
             ));
         }
 
-        // The backlog.
-        let backlog = Rect {
-            x: column + gap,
-            y: top,
-            w: column,
-            h: inner_h,
+        // The load balancer: the listening socket, whose accept queue is the backlog.
+        let balancer = column(clients.x + clients.w + GAP, balancer_w);
+        let name = if narrow { "balancer" } else { "load balancer" };
+        layout.boxes.push((balancer, name.into(), None));
+        layout.counts.push((
+            balancer.x + 5.0,
+            balancer.y + 18.0,
+            format!("backlog {}", self.backlog.len()),
+        ));
+        let queue = Rect {
+            y: balancer.y + 16.0,
+            h: balancer.h - 16.0,
+            ..balancer
         };
-        layout
-            .boxes
-            .push((backlog, format!("backlog {}", self.backlog.len()), None));
-        place_dots(&mut layout, backlog, &self.backlog, DotState::Waiting);
+        place_dots(&mut layout, queue, &self.backlog, DotState::Waiting);
 
-        // Workers or loops share the rest.
-        let right = Rect {
-            x: 2.0 * (column + gap),
-            y: top,
-            w: width - 2.0 * (column + gap),
-            h: inner_h,
-        };
+        let server_x = balancer.x + balancer.w + GAP;
+        let server_w = width
+            - server_x
+            - if database_w > 0.0 {
+                database_w + GAP
+            } else {
+                0.0
+            };
+        let server = column(server_x, server_w.max(40.0));
         if self.event_loop {
-            self.layout_loops(&mut layout, right);
+            self.layout_loops(&mut layout, server);
         } else {
-            self.layout_workers(&mut layout, right);
+            self.layout_workers(&mut layout, server);
+        }
+        let mid = TOP + inner_h / 2.0;
+        layout.arrows.push((clients.x + clients.w, balancer.x, mid));
+        layout.arrows.push((balancer.x + balancer.w, server.x, mid));
+        if let Some(db) = &self.database {
+            let column = column(server.x + server.w + GAP, database_w);
+            layout.arrows.push((server.x + server.w, column.x, mid));
+            db.layout(&mut layout, column);
         }
         layout
     }
@@ -285,13 +335,16 @@ impl Diagram {
                 String::new()
             };
             layout.boxes.push((rect, name, state));
+            // A request at the database is drawn there; its worker keeps the colour.
             if let (Some(id), Some(state)) = (worker.request, state) {
-                layout.dots.push(Dot {
-                    id,
-                    x: rect.x + rect.w - 10.0,
-                    y: rect.y + rect.h / 2.0,
-                    state,
-                });
+                if state != DotState::Db {
+                    layout.dots.push(Dot {
+                        id,
+                        x: rect.x + rect.w - 10.0,
+                        y: rect.y + rect.h / 2.0,
+                        state,
+                    });
+                }
             }
         }
         if self.workers.len() > shown {
@@ -324,15 +377,19 @@ impl Diagram {
             } else {
                 None
             };
-            layout
-                .boxes
-                .push((rect, format!("event loop {}", index + 1), state));
-            let third = rect.w / 3.0;
+            let name = if self.loops.len() == 1 {
+                "event loop".to_string()
+            } else {
+                format!("event loop {}", index + 1)
+            };
+            layout.boxes.push((rect, name, state));
+            let zone_y = rect.y + 18.0;
+            let zone_h = (rect.h - 22.0).max(10.0);
             let cpu = Rect {
                 x: rect.x + 4.0,
-                y: rect.y + 18.0,
-                w: third * 0.5,
-                h: (rect.h - 22.0).max(10.0),
+                y: zone_y,
+                w: (rect.w * 0.16).max(24.0),
+                h: zone_h,
             };
             layout.boxes.push((cpu, "CPU".into(), None));
             if let Some(id) = l.cpu {
@@ -348,44 +405,27 @@ impl Diagram {
                     state,
                 });
             }
+            let rest = rect.x + rect.w - (cpu.x + cpu.w) - 10.0;
             let ready = Rect {
-                x: cpu.x + cpu.w + 6.0,
-                y: cpu.y,
-                w: third * 0.9,
-                h: cpu.h,
+                x: cpu.x + cpu.w + 4.0,
+                y: zone_y,
+                w: rest * 0.42,
+                h: zone_h,
             };
             layout
                 .boxes
                 .push((ready, format!("ready {}", l.ready.len()), None));
             place_dots(layout, ready, &l.ready, DotState::Waiting);
-            let rest = rect.x + rect.w - ready.x - ready.w - 10.0;
-            let (io_w, db_w) = if l.db.is_empty() {
-                (rest, 0.0)
-            } else {
-                (rest * 0.55, rest * 0.45 - 6.0)
-            };
             let io = Rect {
-                x: ready.x + ready.w + 6.0,
-                y: cpu.y,
-                w: io_w,
-                h: cpu.h,
+                x: ready.x + ready.w + 4.0,
+                y: zone_y,
+                w: rest * 0.58 - 4.0,
+                h: zone_h,
             };
             layout
                 .boxes
                 .push((io, format!("awaiting I/O {}", l.io.len()), None));
             place_dots(layout, io, &l.io, DotState::Io);
-            if !l.db.is_empty() {
-                let db = Rect {
-                    x: io.x + io.w + 6.0,
-                    y: cpu.y,
-                    w: db_w,
-                    h: cpu.h,
-                };
-                layout
-                    .boxes
-                    .push((db, format!("database {}", l.db.len()), None));
-                place_dots(layout, db, &l.db, DotState::Db);
-            }
         }
         if self.loops.len() > shown {
             layout.counts.push((
@@ -394,6 +434,38 @@ impl Diagram {
                 format!("+{} more loops", self.loops.len() - shown),
             ));
         }
+    }
+}
+
+impl DatabaseBox {
+    /// The database's column: its connections in use (out of its limit), the queries
+    /// in them, and below, the requests waiting for a connection.
+    fn layout(&self, layout: &mut Layout, area: Rect) {
+        let in_use = match self.limit {
+            Some(limit) => format!("{} of {limit} busy", self.running.len()),
+            None => format!("{} querying", self.running.len()),
+        };
+        layout.boxes.push((area, "database".into(), None));
+        layout.counts.push((area.x + 5.0, area.y + 18.0, in_use));
+        let half = (area.h - 20.0) / 2.0;
+        let running = Rect {
+            x: area.x + 2.0,
+            y: area.y + 24.0,
+            w: area.w - 4.0,
+            h: half,
+        };
+        place_dots(layout, running, &self.running, DotState::Db);
+        let waiting = Rect {
+            y: running.y + half,
+            h: half - 6.0,
+            ..running
+        };
+        layout.boxes.push((
+            waiting,
+            format!("waiting for one {}", self.waiting.len()),
+            None,
+        ));
+        place_dots(layout, waiting, &self.waiting, DotState::Waiting);
     }
 }
 
@@ -433,7 +505,7 @@ mod tests {
     }
 
     #[test]
-    fn the_fifth_client_waits_in_the_backlog() {
+    fn the_fifth_client_waits_at_the_load_balancer() {
         let d = diagram(
             "workers = 4\nclients = 5\ncpu_ms = 1\nio_ms = 1000\nservice = \"constant\"\n",
             0.5,
@@ -442,6 +514,19 @@ mod tests {
         assert_eq!(d.backlog.len(), 1);
         let layout = d.layout(640.0, 200.0);
         assert_eq!(layout.dots.len(), 5, "four in workers, one in the backlog");
+        assert!(layout
+            .boxes
+            .iter()
+            .any(|(_, name, _)| name == "load balancer"));
+        let backlog = layout
+            .dots
+            .iter()
+            .find(|d| d.state == DotState::Waiting)
+            .unwrap();
+        assert_eq!(
+            layout.request_at(backlog.x + 1.0, backlog.y),
+            Some(backlog.id)
+        );
     }
 
     #[test]
@@ -450,6 +535,26 @@ mod tests {
         assert_eq!(d.loops.len(), 1);
         assert_eq!(d.loops[0].io.len(), 20);
         assert!(d.backlog.is_empty());
+    }
+
+    #[test]
+    fn requests_at_the_database_are_drawn_there() {
+        let d = diagram(
+            "server = \"asyncio\"\nclients = 20\ncpu_ms = 1\nio_ms = 0\ndb_ms = 1000\ndb_pool = 5\nservice = \"constant\"\n",
+            0.5,
+        );
+        let db = d.database.as_ref().unwrap();
+        assert_eq!((db.running.len(), db.waiting.len()), (5, 15));
+        let layout = d.layout(640.0, 200.0);
+        assert_eq!(
+            layout
+                .dots
+                .iter()
+                .filter(|d| d.state == DotState::Db)
+                .count(),
+            5
+        );
+        assert!(layout.boxes.iter().any(|(_, name, _)| name == "database"));
     }
 
     #[test]

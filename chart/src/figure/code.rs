@@ -81,7 +81,7 @@ pub fn panes_html(sim: &Simulation) -> String {
         };
         format!(
             "<div class=\"{class}\"><code>{}</code><span class=\"code-note\">{note}</span></div>",
-            escape(code)
+            html_escape::encode_text(code)
         )
     };
     let pane = |title: &str, lines: &[(&str, Place)]| {
@@ -95,12 +95,6 @@ pub fn panes_html(sim: &Simulation) -> String {
         pane("asyncio: explicit await", ASYNC_LINES),
         pane("gevent: plain calls, patched", GEVENT_LINES)
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

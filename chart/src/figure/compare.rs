@@ -155,8 +155,14 @@ impl CompareFigure {
         look: &Look,
     ) -> DrawResult<DB> {
         match index {
-            0 => draw_server(&self.sync, &mut self.motion[0], area, look),
-            1 => draw_server(&self.asynchronous, &mut self.motion[1], area, look),
+            0 | 1 => {
+                let live = if index == 0 {
+                    &self.sync
+                } else {
+                    &self.asynchronous
+                };
+                draw_server(live, &mut self.motion[index], None, area, look).map(|_| ())
+            }
             2 | 3 => {
                 let pick =
                     |live: &LiveSim| live.series(|s| if index == 2 { s.throughput } else { s.p99 });
@@ -261,6 +267,18 @@ impl CompareFigure {
             ));
         }
         text
+    }
+
+    pub fn notices(&self) -> Vec<&'static str> {
+        let mut notices = super::server::notices_of(&self.sync);
+        if self.sweep.is_done() {
+            notices.push("The load sweep is done.");
+        }
+        notices
+    }
+
+    pub fn sim_time_s(&self) -> f64 {
+        self.sync.sim().now_s()
     }
 
     pub fn status(&self) -> Option<String> {

@@ -16,6 +16,8 @@ pub struct Sample {
     pub p50: f64,
     pub p95: f64,
     pub p99: f64,
+    /// The p99 of the requests that are not heavy.
+    pub light_p99: f64,
     pub queue: f64,
     /// Share of the cores busy, 0 to 1.
     pub cpu: f64,
@@ -46,6 +48,8 @@ pub struct LiveSim {
     /// True when the last advance hit the event cap: the reader asked for more speed
     /// than a frame can simulate.
     pub capped: bool,
+    /// Keep the simulation's trace (for a timeline).
+    traced: bool,
 }
 
 impl LiveSim {
@@ -57,7 +61,20 @@ impl LiveSim {
             next_sample_s: 1.0 / SAMPLES_PER_S,
             refused_before: 0,
             capped: false,
+            traced: false,
         }
+    }
+
+    /// A live simulation that keeps its trace, across restarts too.
+    pub fn traced(scenario: &Scenario) -> LiveSim {
+        let mut live = LiveSim::new(scenario);
+        live.traced = true;
+        live.sim.keep_trace();
+        live
+    }
+
+    pub fn sim_mut(&mut self) -> &mut Simulation {
+        &mut self.sim
     }
 
     pub fn sim(&self) -> &Simulation {
@@ -94,6 +111,9 @@ impl LiveSim {
         self.offset_s = self.now();
         self.refused_before += self.sim.window().dropped;
         self.sim = Simulation::new(scenario);
+        if self.traced {
+            self.sim.keep_trace();
+        }
         self.next_sample_s = 1.0 / SAMPLES_PER_S;
     }
 
@@ -106,6 +126,7 @@ impl LiveSim {
                 p50: w.p50_ms,
                 p95: w.p95_ms,
                 p99: w.p99_ms,
+                light_p99: w.light_p99_ms,
                 queue: f64::from(w.queue_len),
                 cpu: w.cpu_utilization,
                 memory_mb: w.memory_mb,

@@ -214,6 +214,10 @@ impl MemoryFigure {
         )
     }
 
+    pub fn sim_time_s(&self) -> f64 {
+        self.live[0].sim().now_s()
+    }
+
     pub fn status(&self) -> Option<String> {
         None
     }

@@ -11,7 +11,9 @@ mod context_switch;
 pub mod live;
 mod memory;
 mod motion;
+mod planner;
 mod server;
+mod timeline;
 
 use contract::measured::Overlay;
 use contract::{LiveValue, Scenario, WidgetKind, WidgetValues};
@@ -33,6 +35,8 @@ pub enum Row {
     Sweep,
     /// One chart, full width.
     Wide,
+    /// A timeline strip under a diagram, full width.
+    Timeline,
 }
 
 impl Row {
@@ -44,6 +48,7 @@ impl Row {
             Row::Charts => "widget-row widget-charts",
             Row::Sweep => "widget-row widget-charts widget-sweep",
             Row::Wide => "widget-row widget-wide",
+            Row::Timeline => "widget-row widget-timeline",
         }
     }
 }
@@ -92,6 +97,7 @@ pub enum Figure {
     Compare(compare::CompareFigure),
     Memory(memory::MemoryFigure),
     ContextSwitch(context_switch::ContextSwitchFigure),
+    Planner(planner::PlannerFigure),
 }
 
 /// Calls `$body` with the figure inside, whatever its kind.
@@ -102,6 +108,7 @@ macro_rules! each {
             Figure::Compare($f) => $body,
             Figure::Memory($f) => $body,
             Figure::ContextSwitch($f) => $body,
+            Figure::Planner($f) => $body,
         }
     };
 }
@@ -129,6 +136,11 @@ impl Figure {
             WidgetKind::ContextSwitch => Figure::ContextSwitch(
                 context_switch::ContextSwitchFigure::new(scenario, context_switch::LIVE_REQUESTS),
             ),
+            WidgetKind::Planner => Figure::Planner(planner::PlannerFigure::new(
+                scenario,
+                values,
+                planner::LIVE_REQUESTS,
+            )),
         }
     }
 
@@ -150,6 +162,11 @@ impl Figure {
             WidgetKind::ContextSwitch => Figure::ContextSwitch(
                 context_switch::ContextSwitchFigure::new(scenario, context_switch::STILL_REQUESTS),
             ),
+            WidgetKind::Planner => Figure::Planner(planner::PlannerFigure::new(
+                scenario,
+                values,
+                planner::STILL_REQUESTS,
+            )),
             _ => Figure::new(kind, scenario, values, measured),
         };
         figure.settle(STILL_S);
@@ -224,10 +241,68 @@ impl Figure {
         each!(self, f => f.status())
     }
 
+    /// The reader points at (`x`, `y`) in CSS pixels of panel `index`; returns whether
+    /// that picked a request to follow.
+    pub fn pick(&mut self, index: usize, x: f64, y: f64) -> bool {
+        match self {
+            Figure::Server(f) => f.pick(index, x, y),
+            _ => false,
+        }
+    }
+
+    /// The picked request's story, in words.
+    pub fn story(&self) -> Option<String> {
+        match self {
+            Figure::Server(f) => f.story(),
+            _ => None,
+        }
+    }
+
+    /// Simulated time of the figure's simulation since its settings last changed, s.
+    pub fn sim_time_s(&self) -> f64 {
+        match self {
+            Figure::Server(f) => f.sim_time_s(),
+            Figure::Compare(f) => f.sim_time_s(),
+            Figure::Memory(f) => f.sim_time_s(),
+            Figure::ContextSwitch(_) | Figure::Planner(_) => 0.0,
+        }
+    }
+
+    /// Whether a reader can replay it: a fresh run of the same settings shows any
+    /// moment since they last changed.
+    pub fn replayable(&self) -> bool {
+        matches!(self, Figure::Server(_))
+    }
+
+    /// Whether theory has a closed form for what the figure shows now.
+    pub fn theory_available(&self) -> bool {
+        match self {
+            Figure::Server(f) => f.theory_available(),
+            _ => false,
+        }
+    }
+
+    /// Shows or hides theory's prediction over the charts.
+    pub fn show_theory(&mut self, on: bool) {
+        if let Figure::Server(f) = self {
+            f.show_theory(on);
+        }
+    }
+
+    /// Conditions worth announcing to a listener now ("The backlog is full...").
+    pub fn notices(&self) -> Vec<&'static str> {
+        match self {
+            Figure::Server(f) => f.notices(),
+            Figure::Compare(f) => f.notices(),
+            _ => Vec::new(),
+        }
+    }
+
     /// HTML shown beside the panels (the greenlet widget's code panes).
     pub fn html(&self) -> Option<String> {
         match self {
             Figure::Server(f) => f.html(),
+            Figure::Planner(f) => Some(f.html()),
             _ => None,
         }
     }

@@ -1,5 +1,7 @@
 //! One live server (`sync-server`, `async-server`, `greenlet`): the diagram with every
-//! request where the simulation has it, throughput and latency percentiles over time.
+//! request where the simulation has it, the timeline of what each worker did, and
+//! throughput and latency percentiles over time, with theory's prediction where the
+//! scenario has a closed form. A reader can pick a request (or the p99) and follow it.
 
 use contract::live::Metric;
 use contract::{LiveValue, Scenario, WidgetKind, WidgetValues};
@@ -8,15 +10,22 @@ use plotters::prelude::*;
 
 use super::live::{LiveSim, Sample};
 use super::motion::Motion;
+use super::timeline::{self, Timeline};
 use super::{code, csv_line, DrawResult, Look, Panel, Row};
-use crate::{Diagram, LineChart, Series};
+use crate::{Diagram, Layout, LineChart, Series};
 
 const PANELS: &[Panel] = &[
     Panel {
-        label: "Diagram: clients, the backlog and the server, with each request drawn where it is",
+        label: "Diagram: clients, the load balancer with its backlog, and the server, with each request drawn where it is",
         row: Row::Diagram,
         height: 200,
         fallback: true,
+    },
+    Panel {
+        label: "Timeline: what each worker did over the last seconds",
+        row: Row::Timeline,
+        height: 120,
+        fallback: false,
     },
     Panel {
         label: "Throughput over simulated time",
@@ -39,15 +48,34 @@ pub struct ServerFigure {
     kind: WidgetKind,
     live: LiveSim,
     motion: Motion,
+    timeline: Timeline,
+    /// The diagram as last drawn, to find what the reader points at.
+    layout: Option<Layout>,
+    selected: Option<u64>,
+    theory: bool,
     frames: u64,
+}
+
+fn timeline_for(scenario: &Scenario) -> Timeline {
+    let loops = scenario.server.is_event_loop();
+    let rows = if loops {
+        scenario.processes()
+    } else {
+        scenario.pool_size()
+    };
+    Timeline::new(rows as usize, loops)
 }
 
 impl ServerFigure {
     pub fn new(kind: WidgetKind, scenario: &Scenario) -> ServerFigure {
         ServerFigure {
             kind,
-            live: LiveSim::new(scenario),
+            live: LiveSim::traced(scenario),
             motion: Motion::default(),
+            timeline: timeline_for(scenario),
+            layout: None,
+            selected: None,
+            theory: false,
             frames: 0,
         }
     }
@@ -55,12 +83,21 @@ impl ServerFigure {
     pub fn restart(&mut self, scenario: &Scenario, _values: &WidgetValues) {
         self.live.restart(scenario);
         self.motion.clear();
+        self.timeline = timeline_for(scenario);
+        self.selected = None;
+        self.frames += 1;
+    }
+
+    fn follow(&mut self) {
+        let now = self.live.sim().now_s();
+        let events: Vec<sim::TraceEvent> = self.live.sim_mut().drain_trace().collect();
+        self.timeline.feed(events.into_iter(), now);
         self.frames += 1;
     }
 
     pub fn advance(&mut self, dt_s: f64) {
         self.live.advance(dt_s);
-        self.frames += 1;
+        self.follow();
     }
 
     pub fn work(&mut self, _budget: u64) -> u64 {
@@ -69,7 +106,7 @@ impl ServerFigure {
 
     pub fn step(&mut self) {
         self.live.step();
-        self.frames += 1;
+        self.follow();
     }
 
     pub fn capped(&self) -> bool {
@@ -82,8 +119,11 @@ impl ServerFigure {
 
     pub fn version(&self, index: usize) -> u64 {
         match index {
-            0 => self.frames,
-            _ => self.live.history().back().map_or(0, |s| (s.t * 4.0) as u64),
+            0 | 1 => self.frames,
+            _ => {
+                self.live.history().back().map_or(0, |s| (s.t * 4.0) as u64) * 2
+                    + u64::from(self.theory)
+            }
         }
     }
 
@@ -94,10 +134,17 @@ impl ServerFigure {
         look: &Look,
     ) -> DrawResult<DB> {
         match index {
-            0 => draw_server(&self.live, &mut self.motion, area, look),
-            1 => {
+            0 => {
+                let layout = draw_server(&self.live, &mut self.motion, self.selected, area, look)?;
+                self.layout = Some(layout);
+                Ok(())
+            }
+            1 => self
+                .timeline
+                .draw(area, look.palette, look.scale, self.selected),
+            2 => {
                 let throughput = self.live.series(|s| s.throughput);
-                let chart = LineChart::new(
+                let mut chart = LineChart::new(
                     "simulated time (s)",
                     "throughput (requests/s)",
                     self.live.x_range(),
@@ -106,6 +153,11 @@ impl ServerFigure {
                         points: &throughput,
                     }],
                 );
+                if let Some(p) = self.prediction() {
+                    chart
+                        .guides
+                        .push((p.throughput_rps, format!("theory ({})", p.model)));
+                }
                 crate::draw_line_chart(area, &chart, look.palette, look.scale)
             }
             _ => {
@@ -114,7 +166,7 @@ impl ServerFigure {
                     self.live.series(|s| s.p95),
                     self.live.series(|s| s.p99),
                 );
-                let chart = LineChart::new(
+                let mut chart = LineChart::new(
                     "simulated time (s)",
                     "latency (ms)",
                     self.live.x_range(),
@@ -133,9 +185,60 @@ impl ServerFigure {
                         },
                     ],
                 );
+                if let Some(p) = self.prediction() {
+                    chart
+                        .guides
+                        .push((p.mean_latency_ms, format!("theory: mean ({})", p.model)));
+                    if let Some(p99) = p.p99_latency_ms {
+                        chart.guides.push((p99, "theory: p99".into()));
+                    }
+                }
                 crate::draw_line_chart(area, &chart, look.palette, look.scale)
             }
         }
+    }
+
+    /// Theory's prediction, when it is shown and the scenario has one.
+    fn prediction(&self) -> Option<sim::theory::Prediction> {
+        self.theory
+            .then(|| sim::theory::predict(self.live.sim().scenario()))
+            .flatten()
+    }
+
+    pub fn theory_available(&self) -> bool {
+        sim::theory::predict(self.live.sim().scenario()).is_some()
+    }
+
+    pub fn show_theory(&mut self, on: bool) {
+        self.theory = on;
+    }
+
+    /// The reader points at (`x`, `y`) in CSS pixels of panel `index`: the request
+    /// there, or for the latency chart a recent request as slow as the p99.
+    pub fn pick(&mut self, index: usize, x: f64, y: f64) -> bool {
+        let picked = match index {
+            0 => self.layout.as_ref().and_then(|l| l.request_at(x, y)),
+            3 => {
+                let p99 = self.live.sim().window().p99_ms / 1e3;
+                self.timeline.reply_at_least(p99)
+            }
+            _ => None,
+        };
+        self.selected = picked;
+        self.frames += 1;
+        picked.is_some()
+    }
+
+    /// The picked request's story, in words.
+    pub fn story(&self) -> Option<String> {
+        let id = self.selected?;
+        Some(match self.timeline.story(id) {
+            Some(story) => timeline::describe(id, story),
+            None => format!(
+                "Request {id} left the last {:.0} seconds.",
+                timeline::SPAN_S
+            ),
+        })
     }
 
     pub fn value(&self, value: LiveValue) -> Option<f64> {
@@ -143,6 +246,11 @@ impl ServerFigure {
             LiveValue::Server(metric) => metric_of(&self.live, metric),
             _ => None,
         }
+    }
+
+    /// What is going on now that a listener should hear about.
+    pub fn notices(&self) -> Vec<&'static str> {
+        notices_of(&self.live)
     }
 
     pub fn summary(&self) -> String {
@@ -161,7 +269,7 @@ impl ServerFigure {
             format!(
                 "{} of {} {} busy",
                 w.busy_workers,
-                scenario.effective_workers(),
+                scenario.pool_size(),
                 scenario.server.name()
             )
         };
@@ -177,6 +285,10 @@ impl ServerFigure {
         )
     }
 
+    pub fn sim_time_s(&self) -> f64 {
+        self.live.sim().now_s()
+    }
+
     pub fn status(&self) -> Option<String> {
         None
     }
@@ -190,19 +302,51 @@ impl ServerFigure {
     }
 }
 
-/// A server's diagram, its markers moving with `motion`.
+/// A server's diagram, its markers moving with `motion`; returns the layout drawn.
 pub(super) fn draw_server<DB: DrawingBackend>(
     live: &LiveSim,
     motion: &mut Motion,
+    selected: Option<u64>,
     area: &DrawingArea<DB, Shift>,
     look: &Look,
-) -> DrawResult<DB> {
+) -> Result<Layout, DrawingAreaErrorKind<DB::ErrorType>> {
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (f64::from(w) / look.scale, f64::from(h) / look.scale);
     let layout = Diagram::of(live.sim()).layout(w, h);
     motion.update(&layout, look.now_ms, look.animate);
     let position = |dot: &crate::Dot| motion.position(dot, look.now_ms);
-    crate::draw_diagram(area, &layout, &position, look.palette, look.scale)
+    crate::draw_diagram(area, &layout, &position, selected, look.palette, look.scale)?;
+    Ok(layout)
+}
+
+/// Conditions worth announcing, from a live server's state.
+pub(super) fn notices_of(live: &LiveSim) -> Vec<&'static str> {
+    let sim = live.sim();
+    let s = sim.scenario();
+    let w = sim.window();
+    let mut notices = Vec::new();
+    if s.server.is_event_loop() {
+        if sim.processes().any(|p| p.blocked) {
+            notices.push("A blocking call holds an event loop: every task on it waits.");
+        }
+        if sim.processes().all(|p| p.waiting > 5) {
+            notices.push("The event loop is busy all the time: ready tasks line up.");
+        }
+    } else if w.busy_workers >= s.pool_size() && w.queue_len > 0 {
+        notices.push("Every worker is busy: new requests wait in the backlog.");
+    }
+    if w.queue_len >= s.queue_limit && s.queue_limit > 0 {
+        notices.push("The backlog is full: new requests are refused.");
+    }
+    if let Some(db) = sim.database() {
+        if db.waiting > 0 || w.db_waiting > 0 {
+            notices.push("Requests wait for a database connection.");
+        }
+    }
+    if w.timed_out > 0 && w.wasted > 0 {
+        notices.push("Clients give up, and the server still works on what they left.");
+    }
+    notices
 }
 
 /// A measure of a live server: the last seconds' average, or the latest sample for
@@ -213,6 +357,7 @@ pub(super) fn metric_of(live: &LiveSim, metric: Metric) -> Option<f64> {
         Metric::Throughput => recent(|s| s.throughput),
         Metric::P50 => recent(|s| s.p50),
         Metric::P99 => recent(|s| s.p99),
+        Metric::LightP99 => recent(|s| s.light_p99),
         Metric::Queue => recent(|s| s.queue),
         Metric::Busy => recent(|s| s.busy),
         Metric::Cpu => recent(|s| s.cpu * 100.0),
@@ -230,11 +375,12 @@ pub(super) fn cores_used(scenario: &Scenario) -> u32 {
 /// The samples of one or more servers as CSV: time, then each measure of each server.
 pub(super) fn samples_csv(servers: &[(&str, &LiveSim)]) -> String {
     type Measure = (&'static str, fn(&Sample) -> f64);
-    const MEASURES: [Measure; 8] = [
+    const MEASURES: [Measure; 9] = [
         ("throughput_rps", |s| s.throughput),
         ("p50_ms", |s| s.p50),
         ("p95_ms", |s| s.p95),
         ("p99_ms", |s| s.p99),
+        ("light_p99_ms", |s| s.light_p99),
         ("queue", |s| s.queue),
         ("cpu_utilization", |s| s.cpu),
         ("memory_mb", |s| s.memory_mb),

@@ -132,6 +132,7 @@ impl Scenario {
             Key::IoCalls => int(self.io_calls),
             Key::SwitchUs => self.switch_us.and_then(num),
             Key::OverheadUs => self.overhead_us.and_then(num),
+            Key::ColocatedCpuMs => num(self.colocated_cpu_ms),
             Key::HeavyShare => num(self.heavy_share),
             Key::HeavyCpuMs => self.heavy_cpu_ms.and_then(num),
             Key::DbMs => num(self.db_ms),
@@ -152,7 +153,7 @@ impl Scenario {
             Key::ProcessMb => self.process_mb.and_then(num),
             Key::ThreadKib => self.thread_kib.and_then(num),
             Key::TaskKib => self.task_kib.and_then(num),
-            Key::Loops | Key::BudgetMb => None,
+            Key::Loops | Key::BudgetMb | Key::TargetRps | Key::TargetP99Ms | Key::RamMb => None,
         }
     }
 
@@ -237,6 +238,7 @@ impl Scenario {
             Key::IoCalls => self.io_calls = small,
             Key::SwitchUs => self.switch_us = Some(x),
             Key::OverheadUs => self.overhead_us = Some(x),
+            Key::ColocatedCpuMs => self.colocated_cpu_ms = x,
             Key::HeavyShare => self.heavy_share = x,
             Key::HeavyCpuMs => self.heavy_cpu_ms = Some(x),
             Key::DbMs => self.db_ms = x,
@@ -257,7 +259,7 @@ impl Scenario {
             Key::ProcessMb => self.process_mb = Some(x),
             Key::ThreadKib => self.thread_kib = Some(x),
             Key::TaskKib => self.task_kib = Some(x),
-            Key::Loops | Key::BudgetMb => {
+            Key::Loops | Key::BudgetMb | Key::TargetRps | Key::TargetP99Ms | Key::RamMb => {
                 return Err(key.error("is a widget setting, not part of the scenario"))
             }
         }

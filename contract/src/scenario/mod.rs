@@ -159,6 +159,9 @@ pub struct Scenario {
     /// CPU the server itself spends per request (parsing, routing, writing the reply),
     /// µs. `None`: [`defaults::overhead_us`], measured per kind.
     pub overhead_us: Option<f64>,
+    /// CPU other programs on the same machine spend per request (a database, a proxy,
+    /// the load generator), ms: it competes with the server for the cores.
+    pub colocated_cpu_ms: f64,
     /// Share of requests that need `heavy_cpu_ms` of CPU instead of `cpu_ms`.
     pub heavy_share: f64,
     /// Mean CPU time of a heavy request, ms. `None`: [`defaults::HEAVY_CPU_MS`].
@@ -226,6 +229,7 @@ impl Default for Scenario {
             io_calls: 1,
             switch_us: None,
             overhead_us: None,
+            colocated_cpu_ms: 0.0,
             heavy_share: 0.0,
             heavy_cpu_ms: None,
             db_ms: 0.0,

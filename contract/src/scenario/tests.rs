@@ -137,6 +137,7 @@ fn every_key_survives_toml() {
         workers: Some(2),
         threads: Some(3),
         overhead_us: Some(12.5),
+        colocated_cpu_ms: 0.5,
         heavy_share: 0.1,
         heavy_cpu_ms: Some(50.0),
         db_ms: 20.0,

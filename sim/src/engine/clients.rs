@@ -49,8 +49,9 @@ impl Simulation {
         self.metrics.count(|c| &mut c.timed_out);
         self.outcome_recorded();
         let r = &self.requests.slots[slot as usize];
-        let client = r.client;
-        if r.phase == Phase::Queued && self.abandon_drops {
+        let (client, number, queued) = (r.client, r.number, r.phase == Phase::Queued);
+        self.traced(number, crate::TraceKind::TimedOut);
+        if queued && self.abandon_drops {
             self.set_phase(slot, Phase::Free);
             self.backlog_len -= 1;
             self.requests.remove(slot);

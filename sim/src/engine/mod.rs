@@ -12,6 +12,7 @@ mod heap;
 mod metrics;
 mod server;
 mod state;
+mod trace;
 mod views;
 mod window;
 mod ziggurat;
@@ -111,7 +112,16 @@ pub struct Simulation {
 
     metrics: Metrics,
     window: Window,
+    /// Every change in a request's life, when a widget keeps it.
+    trace: Option<Box<trace::Trace>>,
+    /// Other programs' CPU per request, s, and their free slots on the cores.
+    colocated_s: f64,
+    colocated_free: Vec<u32>,
 }
+
+/// Other programs' bursts that may run on the cores at once: enough for any load the
+/// model can hold without drowning the engine in them.
+const COLOCATED_SLOTS: u32 = 256;
 
 impl Simulation {
     /// A simulation at time 0 of a scenario that passed [`Scenario::validate`].
@@ -130,6 +140,12 @@ impl Simulation {
                 .collect()
         };
         let work = Work::new(scenario);
+        // Slots on the cores for other programs' CPU (see `colocated`).
+        let colocated_slots = if scenario.colocated_cpu_ms > 0.0 {
+            COLOCATED_SLOTS
+        } else {
+            0
+        };
         let (fixed_mb, task_mb) = crate::memory::server_mb(scenario);
         let mut arrivals = dist::stream(scenario.seed, dist::ARRIVALS);
         let (next_arrival, arrival_mean_s, n_clients) = match scenario.workload() {
@@ -172,7 +188,7 @@ impl Simulation {
             now: 0.0,
             events: 0,
             queue: EventQueue::default(),
-            cpu: Cpu::new(scenario.cores, n_processes),
+            cpu: Cpu::new(scenario.cores, n_processes + colocated_slots),
             timeouts: VecDeque::new(),
             next_arrival,
             arrivals,
@@ -194,6 +210,9 @@ impl Simulation {
             tasks: 0,
             metrics: Metrics::new(scenario.heavy_share > 0.0, work.db_waits > 0),
             window: Window::new(defaults::WINDOW_S, scenario.heavy_share > 0.0),
+            trace: None,
+            colocated_s: scenario.colocated_cpu_ms / 1e3,
+            colocated_free: (n_processes..n_processes + colocated_slots).rev().collect(),
         };
         sim.metrics.memory_peak_mb = fixed_mb;
         if scenario.warmup == 0 {
@@ -267,7 +286,11 @@ impl Simulation {
         self.events += 1;
         if t_cpu == t {
             if let Some(p) = self.cpu.pop_finished() {
-                self.burst_done(p);
+                if (p as usize) < self.processes.len() {
+                    self.burst_done(p);
+                } else {
+                    self.colocated_free.push(p);
+                }
             }
         } else if t_event == t {
             if let Some((_, event)) = self.queue.pop() {

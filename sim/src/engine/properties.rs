@@ -135,7 +135,8 @@ fn check_now(sim: &Simulation, s: &Scenario) -> Result<(), TestCaseError> {
     prop_assert_eq!(waiting, sim.waiting);
     let processes = f64::from(s.processes());
     let cores = f64::from(s.cores);
-    prop_assert!(sim.cpu.busy() <= cores.min(processes));
+    let colocated = (sim.colocated_s > 0.0) as u32 as f64 * 256.0;
+    prop_assert!(sim.cpu.busy() <= cores.min(processes + colocated));
     // The database's and the pools' connections are never over-committed.
     let querying = live.clone().filter(|r| r.phase == Phase::Db).count() as u32;
     prop_assert_eq!(querying, sim.db_running);

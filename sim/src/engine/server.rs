@@ -26,7 +26,7 @@ use super::events::Event;
 use super::metrics::Counts;
 use super::state::{Phase, Request, NONE};
 use super::Simulation;
-use crate::ServerKind;
+use crate::{ServerKind, TraceKind};
 
 impl Simulation {
     pub(super) fn req(&mut self, slot: u32) -> &mut Request {
@@ -46,6 +46,12 @@ impl Simulation {
         }
         r.phase = phase;
         r.since = now;
+        let (number, worker) = (r.number, r.worker);
+        if self.trace.is_some() {
+            if let Some(view) = super::trace::view_phase(phase, worker) {
+                self.traced(number, TraceKind::Phase(view));
+            }
+        }
         self.waiting -= u32::from(old.is_waiting());
         self.waiting += u32::from(phase.is_waiting());
         self.db_waiting -= u32::from(old.is_db_waiting());
@@ -65,10 +71,12 @@ impl Simulation {
     pub(super) fn arrive(&mut self, client: u32) {
         let number = self.metrics.arrived;
         self.metrics.arrived += 1;
+        self.colocated();
         let target = if self.limit > 0 {
             // uvicorn accepts the connection, then answers 503 past its limit.
             let p = self.next_process();
             if self.processes[p as usize].tasks >= self.limit {
+                self.traced(number, TraceKind::Rejected);
                 self.refuse(client, |c| &mut c.rejected);
                 return;
             }
@@ -81,6 +89,7 @@ impl Simulation {
             self.free_capacity()
         };
         if target == NONE && self.backlog_len >= self.queue_limit {
+            self.traced(number, TraceKind::Refused);
             self.refuse(client, |c| &mut c.dropped);
             return;
         }
@@ -120,6 +129,17 @@ impl Simulation {
             self.set_phase(slot, Phase::Queued);
             self.backlog.push_back((slot, number));
             self.backlog_len += 1;
+        }
+    }
+
+    /// Other programs on the machine (the database, the load generator) spend their CPU
+    /// for this request: a burst on the shared cores that holds up no request but takes
+    /// its share of them.
+    fn colocated(&mut self) {
+        if self.colocated_s > 0.0 {
+            if let Some(slot) = self.colocated_free.pop() {
+                self.cpu.start(slot, self.colocated_s);
+            }
         }
     }
 
@@ -298,11 +318,13 @@ impl Simulation {
         let r = &self.requests.slots[slot as usize];
         let (client, abandoned, heavy) = (r.client, r.abandoned, r.plan.heavy);
         let (latency, waits, demand) = (self.now - r.arrived, (r.waited, r.db_waited), r.demand);
-        let worker = r.worker;
+        let (worker, number) = (r.worker, r.number);
         if abandoned {
+            self.traced(number, TraceKind::Wasted);
             self.metrics.count(|c| &mut c.wasted);
             self.window.completed(None);
         } else {
+            self.traced(number, TraceKind::Replied { latency_s: latency });
             self.metrics.replied(latency, waits, demand, heavy);
             self.window.completed(Some((latency, heavy)));
             self.outcome_recorded();

@@ -3,8 +3,7 @@
 use super::state::{Phase, NONE};
 use super::Simulation;
 use crate::{
-    ClientState, ClientView, DatabaseView, ProcessView, RequestPhase, RequestView, WorkerState,
-    WorkerView,
+    ClientState, ClientView, DatabaseView, ProcessView, RequestView, WorkerState, WorkerView,
 };
 
 impl Simulation {
@@ -12,19 +11,7 @@ impl Simulation {
     /// refused at the door never appear.
     pub fn requests(&self) -> impl Iterator<Item = RequestView> + '_ {
         self.requests.slots.iter().filter_map(|r| {
-            let w = r.worker;
-            let phase = match r.phase {
-                Phase::Free => return None,
-                Phase::Queued => RequestPhase::Queued,
-                Phase::WaitingGil => RequestPhase::WaitingGil { worker: w },
-                Phase::Ready => RequestPhase::Ready { worker: w },
-                Phase::OnCpu => RequestPhase::OnCpu { worker: w },
-                Phase::Io => RequestPhase::WaitingIo { worker: w },
-                Phase::BlockingIo => RequestPhase::BlockingIo { worker: w },
-                Phase::DbPool => RequestPhase::WaitingPool { worker: w },
-                Phase::DbQueue => RequestPhase::WaitingDb { worker: w },
-                Phase::Db => RequestPhase::Querying { worker: w },
-            };
+            let phase = super::trace::view_phase(r.phase, r.worker)?;
             Some(RequestView {
                 id: r.number,
                 client: (r.client != NONE).then_some(r.client),

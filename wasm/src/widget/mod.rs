@@ -2,8 +2,13 @@
 //! settings (the block's, the link's, the reader's), the clock and the frame loop, pauses
 //! off screen, draws each panel of the figure when it changed, keeps the caption's live
 //! values and the challenges up to date, asks for a prediction first when the block says
-//! so, and offers the controls, presets and downloads. The figure (`chart::Figure`)
-//! supplies the simulation and the drawing; this file knows no widget by name.
+//! so, narrates, replays, and offers the controls, presets and downloads. The figure
+//! (`chart::Figure`) supplies the simulation and the drawing; this module knows no
+//! widget by name.
+
+mod narration;
+mod replay;
+mod view;
 
 use chart::{Figure, Look};
 use contract::values::{self, set_clamped};
@@ -13,10 +18,11 @@ use web_sys::{Element, HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;
 
 use crate::clock::Clock;
-use crate::controls::{Control, Transport};
 use crate::frame_times::FrameTimes;
 use crate::visibility::Visibility;
 use crate::{canvas, environment, page, url_state};
+use narration::Narrator;
+use replay::Replay;
 
 /// What every widget is given: its placeholder element (which gets `data-live` once
 /// running), the validated block, and its keys' prefix in the URL (`w2.`, or empty on
@@ -42,6 +48,13 @@ pub enum Msg {
     Visible(bool),
     Guess,
     Download(Export),
+    /// The reader points at (x, y) CSS pixels of a panel.
+    Pick(usize, f64, f64),
+    Theory(bool),
+    Narrate(bool),
+    /// Replay: show the moment this many simulated seconds into the run; `None` back to
+    /// live.
+    Scrub(Option<f64>),
 }
 
 #[derive(Clone, Copy)]
@@ -55,16 +68,15 @@ enum Prediction {
     None,
     /// Waiting for the reader's guess; the figure does not run yet.
     Asking,
-    /// The guess, and the simulated time the figure had run when it was made.
     Guessed {
         guess: f64,
     },
 }
 
-/// Summaries for screen readers change at most this often, and the caption's numbers.
+/// Summaries change at most this often, and the caption's numbers.
 const SUMMARY_EVERY_MS: f64 = 2000.0;
 const VALUES_EVERY_MS: f64 = 500.0;
-/// Wall time a frame may spend on background work (a load sweep), ms.
+/// Wall time a frame may spend on background work (a load sweep, a replay), ms.
 const WORK_MS_PER_FRAME: f64 = 8.0;
 /// Simulated seconds before a prediction's answer is shown: the numbers settle first.
 const ANSWER_AFTER_S: f64 = 12.0;
@@ -95,6 +107,10 @@ pub struct Widget {
     run_s: f64,
     prediction: Prediction,
     met: Vec<bool>,
+    theory: bool,
+    narrator: Narrator,
+    replay: Option<Replay>,
+    story: Option<String>,
 }
 
 impl Component for Widget {
@@ -105,7 +121,6 @@ impl Component for Widget {
         let props = ctx.props();
         let placeholder = &props.placeholder;
         let kind = placeholder.kind;
-        let embed = placeholder.options.embed;
         let block = (
             placeholder.scenario.clone(),
             placeholder.options.values.clone(),
@@ -113,7 +128,7 @@ impl Component for Widget {
         // An embed page's link holds the figure; an article's link holds the reader's
         // changes to the block.
         let from_link = url_state::apply(kind, &block.0, &block.1, &props.url_prefix);
-        let base = if embed {
+        let base = if placeholder.options.embed {
             (from_link.scenario.clone(), from_link.values.clone())
         } else {
             block
@@ -173,6 +188,10 @@ impl Component for Widget {
             run_s: 0.0,
             prediction,
             met,
+            theory: false,
+            narrator: Narrator::default(),
+            replay: None,
+            story: None,
         };
         widget.summary = widget.figure.summary();
         widget.schedule(ctx);
@@ -200,6 +219,7 @@ impl Component for Widget {
                 }
             }
             Msg::Toggle => {
+                self.replay = None;
                 if self.clock.toggle() {
                     self.schedule(ctx);
                 } else {
@@ -208,6 +228,7 @@ impl Component for Widget {
                 }
             }
             Msg::Step => {
+                self.replay = None;
                 self.figure.step();
                 self.draw(false);
                 self.refresh(ctx, None);
@@ -288,58 +309,28 @@ impl Component for Widget {
                 page::download(&name, mime, &text);
                 return false;
             }
+            Msg::Pick(index, x, y) => {
+                let shown = self
+                    .replay
+                    .as_mut()
+                    .map_or(&mut self.figure, |r| &mut r.figure);
+                self.story = shown.pick(index, x, y).then(|| shown.story()).flatten();
+                self.drawn.iter_mut().for_each(|d| *d = None);
+                self.draw(false);
+            }
+            Msg::Theory(on) => {
+                self.theory = on;
+                self.figure.show_theory(on);
+                self.draw(false);
+            }
+            Msg::Narrate(on) => self.narrator.on = on,
+            Msg::Scrub(at) => self.scrub(ctx, at),
         }
         true
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
-        let link = ctx.link();
-        let options = &ctx.props().placeholder.options;
-        let offered = self.kind.spec().controls;
-        let (shown, more): (Vec<Key>, Vec<Key>) = if options.controls.is_empty() {
-            (offered.to_vec(), Vec::new())
-        } else {
-            offered.iter().partition(|k| options.controls.contains(k))
-        };
-        let class = classes!("live-widget", (!self.visible).then_some("widget-offscreen"));
-        html! {
-            <div class={class}>
-                <Transport playing={self.clock.playing} speed={self.clock.speed}
-                    on_toggle={link.callback(|()| Msg::Toggle)}
-                    on_step={link.callback(|()| Msg::Step)}
-                    on_reset={link.callback(|()| Msg::Reset)}
-                    on_speed={link.callback(Msg::Speed)} />
-                { self.view_prediction(ctx) }
-                <div class="widget-controls">
-                    { for shown.iter().map(|key| self.view_control(ctx, *key)) }
-                </div>
-                { for self.notes.iter().map(|note| html! { <p class="widget-note" role="status">{ note }</p> }) }
-                if self.figure.capped() {
-                    <p class="widget-note">{ "Simulating as fast as a frame allows: slower than the chosen speed." }</p>
-                }
-                if let Some(status) = self.figure.status() {
-                    <p class="widget-status">{ status }</p>
-                }
-                { self.view_panels() }
-                if let Some(extra) = self.figure.html() {
-                    { Html::from_html_unchecked(extra.into()) }
-                }
-                <p class="widget-summary" aria-live="polite">{ &self.summary }</p>
-                <details class="widget-more">
-                    <summary>{ "More settings" }</summary>
-                    <div class="widget-controls">
-                        { for more.iter().map(|key| self.view_control(ctx, *key)) }
-                    </div>
-                    { self.view_presets(ctx) }
-                    <p class="widget-exports">
-                        <button type="button" name="download-scenario"
-                            onclick={link.callback(|_| Msg::Download(Export::Scenario))}>{ "Download scenario (TOML)" }</button>
-                        <button type="button" name="download-samples"
-                            onclick={link.callback(|_| Msg::Download(Export::Samples))}>{ "Download samples (CSV)" }</button>
-                    </p>
-                </details>
-            </div>
-        }
+        self.view_widget(ctx)
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
@@ -355,7 +346,7 @@ impl Component for Widget {
 
 impl Widget {
     fn schedule(&mut self, ctx: &Context<Self>) {
-        let busy = self.clock.playing || self.figure.status().is_some();
+        let busy = self.clock.playing || self.figure.status().is_some() || self.replay.is_some();
         if busy && self.visible && self.frame.is_none() {
             let link = ctx.link().clone();
             self.frame = Some(request_animation_frame(move |ms| {
@@ -371,11 +362,17 @@ impl Widget {
         }
         let started = environment::now_ms();
         let dt_s = self.clock.tick(now_ms);
-        self.figure.advance(dt_s);
-        self.run_s += dt_s;
-        let had_work = self.figure.status().is_some();
+        if self.replay.is_none() {
+            self.figure.advance(dt_s);
+            self.run_s += dt_s;
+        }
+        let had_work = self.figure.status().is_some() || self.replay.is_some();
         while environment::now_ms() - started < WORK_MS_PER_FRAME {
-            if self.figure.work(5_000) == 0 {
+            if let Some(replay) = &mut self.replay {
+                if replay.seek() {
+                    break;
+                }
+            } else if self.figure.work(5_000) == 0 {
                 break;
             }
         }
@@ -402,10 +399,43 @@ impl Widget {
             return;
         }
         self.figure.restart(&self.scenario, &self.values);
+        self.figure.show_theory(self.theory);
         self.run_s = 0.0;
+        self.replay = None;
+        self.story = None;
         self.drawn.iter_mut().for_each(|d| *d = None);
         self.write_url(ctx);
         self.draw(false);
+        self.schedule(ctx);
+    }
+
+    /// Replay a moment `at` simulated seconds into the run, or go back to live.
+    fn scrub(&mut self, ctx: &Context<Self>, at: Option<f64>) {
+        let Some(at) = at else {
+            self.replay = None;
+            self.drawn.iter_mut().for_each(|d| *d = None);
+            return;
+        };
+        if self.clock.playing {
+            self.clock.toggle();
+        }
+        let at = at.clamp(0.0, self.figure.sim_time_s());
+        let fresh = match &self.replay {
+            // Forward from where the replay is: no need to start over.
+            Some(replay) if replay.at_s <= at => None,
+            _ => Some(Figure::new(
+                self.kind,
+                &self.scenario,
+                &self.values,
+                ctx.props().placeholder.options.measured.as_ref(),
+            )),
+        };
+        match (fresh, &mut self.replay) {
+            (Some(figure), _) => self.replay = Some(Replay::new(figure, at)),
+            (None, Some(replay)) => replay.target_s = at,
+            (None, None) => {}
+        }
+        self.drawn.iter_mut().for_each(|d| *d = None);
         self.schedule(ctx);
     }
 
@@ -426,7 +456,8 @@ impl Widget {
         url_state::write(&ctx.props().url_prefix, &self.url_pairs(ctx));
     }
 
-    /// Draws the panels that changed (every one when the theme did).
+    /// Draws the panels that changed (every one when the theme did). During a replay,
+    /// the replayed figure draws the diagram and the timeline.
     fn draw(&mut self, animate: bool) {
         if self.theme.changed() {
             self.drawn.iter_mut().for_each(|d| *d = None);
@@ -438,14 +469,18 @@ impl Widget {
             animate: animate && !environment::reduced_motion(),
         };
         for index in 0..self.canvases.len() {
-            let version = self.figure.version(index);
+            let replayed = self.replay.is_some() && index < 2;
+            let figure = match &mut self.replay {
+                Some(replay) if replayed => &mut replay.figure,
+                _ => &mut self.figure,
+            };
+            let version = figure.version(index) * 2 + u64::from(replayed);
             if self.drawn[index] == Some(version) {
                 continue;
             }
             let Some(element) = self.canvases[index].cast::<HtmlCanvasElement>() else {
                 continue;
             };
-            let figure = &mut self.figure;
             canvas::draw_with(&element, |area, palette, scale| {
                 figure.draw(
                     index,
@@ -469,9 +504,9 @@ impl Widget {
         }
     }
 
-    /// Updates the summary, the caption's numbers and the challenges, each at its pace
-    /// (`None`: all of them now, as after a step). Returns whether the component must
-    /// render again.
+    /// Updates the summary, the narration, the caption's numbers and the challenges,
+    /// each at its pace (`None`: all of them now, as after a step). Returns whether the
+    /// component must render again.
     fn refresh(&mut self, ctx: &Context<Self>, now_ms: Option<f64>) -> bool {
         let mut rerender = false;
         let due = |last: &mut f64, every: f64| match now_ms {
@@ -495,6 +530,8 @@ impl Widget {
                 }
             }
             rerender |= matches!(self.prediction, Prediction::Guessed { .. });
+            let now = now_ms.unwrap_or_else(environment::now_ms);
+            rerender |= self.narrator.hear(self.figure.notices(), now);
         }
         if due(&mut self.summary_at_ms, SUMMARY_EVERY_MS) {
             self.summary = self.figure.summary();
@@ -508,140 +545,6 @@ impl Widget {
         let challenges = &ctx.props().placeholder.options.challenges;
         for (challenge, met) in challenges.iter().zip(&self.met) {
             page::mark_challenge(figure.as_ref(), &challenge.id, *met);
-        }
-    }
-
-    fn view_control(&self, ctx: &Context<Self>, key: Key) -> Html {
-        if key.is_scenario() && !self.scenario.applies(key) {
-            return Html::default();
-        }
-        let Some(value) = values::number(&self.scenario, &self.values, key)
-            .or_else(|| matches!(key, Key::Server | Key::Service).then_some(0.0))
-        else {
-            return Html::default();
-        };
-        let label: Option<AttrValue> = match (key, self.kind) {
-            (Key::Workers, WidgetKind::Compare) => Some("Sync workers".into()),
-            (Key::Workers, _) if self.scenario.server.is_event_loop() => Some("Processes".into()),
-            _ => None,
-        };
-        let choices: Vec<&'static str> = match key {
-            Key::Server => self.kind.spec().servers.iter().map(|k| k.name()).collect(),
-            _ => Vec::new(),
-        };
-        let name_value: AttrValue = match self.scenario.get(key) {
-            Some(Value::Name(name)) => name.into(),
-            _ => AttrValue::default(),
-        };
-        let link = ctx.link();
-        html! {
-            <Control key_={key} {label} {value} {name_value} {choices}
-                on_number={link.callback(|(k, v)| Msg::Number(k, v))}
-                on_name={link.callback(|(k, n)| Msg::Name(k, n))} />
-        }
-    }
-
-    fn view_presets(&self, ctx: &Context<Self>) -> Html {
-        let presets = self.kind.spec().presets;
-        let measured = ctx.props().placeholder.options.measured.is_some();
-        if presets.is_empty() && !measured {
-            return Html::default();
-        }
-        html! {
-            <div class="widget-presets" role="group" aria-label="Presets">
-                { for presets.iter().enumerate().map(|(index, preset)| html! {
-                    <button type="button" onclick={ctx.link().callback(move |_| Msg::Preset(index))}>{ preset.name }</button>
-                }) }
-                if measured {
-                    <button type="button" name="measured" onclick={ctx.link().callback(|_| Msg::Measured)}>
-                        { "Real servers, measured" }</button>
-                }
-            </div>
-        }
-    }
-
-    fn view_panels(&self) -> Html {
-        let panels = self.figure.panels();
-        let mut rows: Vec<(chart::Row, Vec<Html>)> = Vec::new();
-        for (index, panel) in panels.iter().enumerate() {
-            let canvas = html! {
-                <canvas ref={self.canvases[index].clone()} role="img" aria-label={panel.label}
-                    class={classes!((panel.row == chart::Row::Diagram || panel.row == chart::Row::Pair).then_some("widget-diagram"))}></canvas>
-            };
-            let item = match self.figure.caption(index) {
-                Some(caption) => html! {
-                    <figure class="widget-panel"><figcaption>{ caption }</figcaption>{ canvas }</figure>
-                },
-                None => canvas,
-            };
-            match rows.last_mut() {
-                Some((row, items)) if *row == panel.row => items.push(item),
-                _ => rows.push((panel.row, vec![item])),
-            }
-        }
-        html! {
-            { for rows.into_iter().map(|(row, items)| html! {
-                <div class={row.class()}>{ for items }</div>
-            }) }
-        }
-    }
-
-    fn view_prediction(&self, ctx: &Context<Self>) -> Html {
-        let Some(target) = ctx.props().placeholder.options.predict else {
-            return Html::default();
-        };
-        match self.prediction {
-            Prediction::None => Html::default(),
-            Prediction::Asking => {
-                let onsubmit = ctx.link().callback(|e: SubmitEvent| {
-                    e.prevent_default();
-                    Msg::Guess
-                });
-                html! {
-                    <form class="widget-predict" {onsubmit}>
-                        <label>{ format!("Before it runs: guess {}.", target.describe()) }
-                            <input ref={self.guess.clone()} type="number" name="guess" step="any" min="0" inputmode="decimal" required=true />
-                        </label>
-                        <button type="submit">{ "Run it" }</button>
-                    </form>
-                }
-            }
-            Prediction::Guessed { guess } => {
-                let actual = self.value(target).filter(|_| self.run_s >= ANSWER_AFTER_S);
-                let Some(actual) = actual else {
-                    return html! {
-                        <p class="widget-predict-result" role="status">{ format!("Your guess: {}. Running…", target.format(guess)) }</p>
-                    };
-                };
-                let verdict = if actual == 0.0 {
-                    "".to_string()
-                } else {
-                    let off = (guess - actual) / actual * 100.0;
-                    if off.abs() < 10.0 {
-                        format!(" You were within {:.0}%.", off.abs().max(1.0))
-                    } else {
-                        format!(
-                            " You were {:.0}% too {}.",
-                            off.abs(),
-                            if off > 0.0 { "high" } else { "low" }
-                        )
-                    }
-                };
-                // Meters, not styled spans: the page's policy allows no inline styles.
-                let top = (guess.max(actual) * 1.1).max(1e-9).to_string();
-                let bar = |value: f64, class: &'static str| {
-                    html! { <meter class={class} min="0" max={top.clone()} value={value.to_string()}></meter> }
-                };
-                html! {
-                    <div class="widget-predict-result" role="status">
-                        <p>{ format!("You guessed {}; the simulation gives {}.{verdict}", target.format(guess), target.format(actual)) }</p>
-                        <div class="predict-bars" aria-hidden="true">
-                            <span>{ "guess" }</span>{ bar(guess, "predict-guess") }
-                            <span>{ "simulated" }</span>{ bar(actual, "predict-actual") }
-                        </div>
-                    </div>
-                }
-            }
         }
     }
 }

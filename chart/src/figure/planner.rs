@@ -1,0 +1,517 @@
+//! The planner: for a request's shape and the reader's targets (requests per second, a
+//! p99, the machine's cores and RAM), the smallest configuration of each server that
+//! meets both targets, found by short simulations: gunicorn's sync workers, gthread,
+//! gevent, and uvicorn on asyncio and on uvloop. Then a chart of each one's p99 against
+//! the offered load, and the command line to paste.
+
+use contract::{Key, LiveValue, Scenario, ServerKind, WidgetValues};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{csv_line, DrawResult, Look, Panel, Row};
+use crate::{LineChart, Series};
+
+const PANELS: &[Panel] = &[Panel {
+    label: "99th percentile latency against offered load, for each server at its planned size",
+    row: Row::Wide,
+    height: 240,
+    fallback: true,
+}];
+
+/// Requests per trial run, live and in a static figure.
+pub(super) const LIVE_REQUESTS: u64 = 4_000;
+pub(super) const STILL_REQUESTS: u64 = 2_000;
+/// Offered loads of the chart, as shares of the target.
+const LOADS: [f64; 8] = [0.25, 0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5];
+
+/// A server to size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Candidate {
+    Sync,
+    Gthread,
+    Gevent,
+    Uvicorn,
+    Uvloop,
+}
+
+impl Candidate {
+    pub const ALL: [Candidate; 5] = [
+        Candidate::Sync,
+        Candidate::Gthread,
+        Candidate::Gevent,
+        Candidate::Uvicorn,
+        Candidate::Uvloop,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Candidate::Sync => "gunicorn, sync workers",
+            Candidate::Gthread => "gunicorn, gthread",
+            Candidate::Gevent => "gunicorn, gevent",
+            Candidate::Uvicorn => "uvicorn (asyncio)",
+            Candidate::Uvloop => "uvicorn with uvloop",
+        }
+    }
+
+    fn server(self) -> ServerKind {
+        match self {
+            Candidate::Sync => ServerKind::Processes,
+            Candidate::Gthread => ServerKind::Threads,
+            Candidate::Gevent => ServerKind::Gevent,
+            Candidate::Uvicorn => ServerKind::Asyncio,
+            Candidate::Uvloop => ServerKind::Uvloop,
+        }
+    }
+
+    /// The sizes to try, smallest first: (processes, threads). A pool can hold no
+    /// more requests than it has workers, so by Little's law a sync pool needs at least
+    /// `in_flight` (the target rate times a request's own time) and the search starts a
+    /// little below that, which keeps it to a few trials.
+    fn sizes(self, cores: u32, in_flight: f64) -> Vec<(u32, u32)> {
+        let from = (0.8 * in_flight).floor().max(1.0) as u32;
+        match self {
+            Candidate::Sync => (from..from + 48).map(|p| (p, 1)).collect(),
+            Candidate::Gthread => {
+                let mut sizes = Vec::new();
+                for p in 1..=cores.max(1) {
+                    for t in [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] {
+                        if p * t * 2 >= from {
+                            sizes.push((p, t));
+                        }
+                    }
+                }
+                sizes.sort_by_key(|(p, t)| (p * t, *p));
+                sizes
+            }
+            // One event-loop process per core at most: more only share the cores.
+            _ => (1..=cores.max(1)).map(|p| (p, 1)).collect(),
+        }
+    }
+
+    /// The command line for this size.
+    pub fn command(self, processes: u32, threads: u32) -> String {
+        match self {
+            Candidate::Sync => format!("gunicorn -w {processes} app:app"),
+            Candidate::Gthread => {
+                format!("gunicorn -k gthread -w {processes} --threads {threads} app:app")
+            }
+            Candidate::Gevent => {
+                format!("gunicorn -k gevent -w {processes} --worker-connections 1000 app:app")
+            }
+            Candidate::Uvicorn => format!("uvicorn app:app --workers {processes}"),
+            Candidate::Uvloop => format!("uvicorn app:app --workers {processes} --loop uvloop"),
+        }
+    }
+}
+
+/// A size that was tried, and what the simulation said.
+#[derive(Debug, Clone, Copy)]
+pub struct Trial {
+    pub processes: u32,
+    pub threads: u32,
+    pub pool: u32,
+    pub throughput: f64,
+    pub p50: f64,
+    pub p99: f64,
+    pub memory_mb: f64,
+}
+
+/// What the search found for one server.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Searching,
+    Fits(Trial),
+    /// None fits the machine: why, in words.
+    None(String),
+}
+
+#[derive(Debug, Clone)]
+struct Search {
+    candidate: Candidate,
+    sizes: Vec<(u32, u32)>,
+    next: usize,
+    outcome: Outcome,
+    /// p99 against offered load at the chosen size.
+    curve: Vec<(f64, f64)>,
+}
+
+pub struct PlannerFigure {
+    base: Scenario,
+    target_rps: f64,
+    target_p99: f64,
+    ram_mb: f64,
+    requests: u64,
+    searches: Vec<Search>,
+    /// A plain explanation when no server can meet the targets on this machine.
+    impossible: Option<String>,
+    version: u64,
+}
+
+impl PlannerFigure {
+    pub fn new(scenario: &Scenario, values: &WidgetValues, requests: u64) -> PlannerFigure {
+        let mut figure = PlannerFigure {
+            base: scenario.clone(),
+            target_rps: values.number(Key::TargetRps),
+            target_p99: values.number(Key::TargetP99Ms),
+            ram_mb: values.number(Key::RamMb),
+            requests,
+            searches: Vec::new(),
+            impossible: None,
+            version: 0,
+        };
+        figure.start();
+        figure
+    }
+
+    fn start(&mut self) {
+        let cores = self.base.cores;
+        let cpu_needed = self.target_rps * self.base.cpu_ms / 1e3;
+        self.impossible = if cpu_needed > f64::from(cores) * 0.95 {
+            Some(format!(
+                "No server can do it on this machine: {:.0} requests a second of {} ms of CPU need {:.1} cores of CPU, and it has {cores}. Add cores, or make each request cheaper.",
+                self.target_rps, self.base.cpu_ms, cpu_needed
+            ))
+        } else if self.base.db_ms > 0.0
+            && self.base.db_connections > 0
+            && self.target_rps * self.base.db_ms / 1e3 > f64::from(self.base.db_connections) * 0.95
+        {
+            Some(format!(
+                "No server can do it with this database: {:.0} queries' worth of {} ms a second keep {:.0} connections busy, and it allows {}.",
+                self.target_rps, self.base.db_ms, self.target_rps * self.base.db_ms / 1e3, self.base.db_connections
+            ))
+        } else {
+            None
+        };
+        let own_ms = self.base.cpu_ms + self.base.io_ms + self.base.db_ms;
+        let in_flight = self.target_rps * own_ms / 1e3;
+        self.searches = Candidate::ALL
+            .iter()
+            .map(|&candidate| Search {
+                candidate,
+                sizes: candidate.sizes(cores, in_flight),
+                next: 0,
+                outcome: if self.impossible.is_some() {
+                    Outcome::None("beyond the machine".into())
+                } else {
+                    Outcome::Searching
+                },
+                curve: Vec::new(),
+            })
+            .collect();
+        self.version += 1;
+    }
+
+    pub fn restart(&mut self, scenario: &Scenario, values: &WidgetValues) {
+        *self = PlannerFigure::new(scenario, values, self.requests);
+    }
+
+    /// The scenario of one trial: the request's shape, at this size and load.
+    fn scenario(&self, candidate: Candidate, size: (u32, u32), rate: f64) -> Scenario {
+        let mut s = self.base.clone();
+        s.server = candidate.server();
+        s.workers = Some(size.0);
+        s.threads = (candidate == Candidate::Gthread).then_some(size.1);
+        s.clients = None;
+        s.arrival_rate = Some(rate.max(0.001));
+        s.requests = self.requests;
+        s.warmup = self.requests / 5;
+        s.max_tasks = None;
+        s
+    }
+
+    fn trial(&self, candidate: Candidate, size: (u32, u32), rate: f64) -> Option<Trial> {
+        let s = self.scenario(candidate, size, rate);
+        s.validate().ok()?;
+        let r = sim::run(&s);
+        Some(Trial {
+            processes: size.0,
+            threads: size.1,
+            pool: s.db_pool,
+            throughput: r.throughput_rps,
+            p50: r.latency_ms.p50,
+            p99: r.latency_ms.p99,
+            memory_mb: r.memory_mb_peak,
+        })
+    }
+
+    /// Runs the next trial of the first search still going; returns the events spent
+    /// (roughly: one trial's), or 0 when every search is done.
+    pub fn work(&mut self, _budget: u64) -> u64 {
+        let Some(i) = self.searches.iter().position(|s| {
+            matches!(s.outcome, Outcome::Searching)
+                || (matches!(s.outcome, Outcome::Fits(_)) && s.curve.len() < LOADS.len())
+        }) else {
+            return 0;
+        };
+        self.version += 1;
+        let search = &self.searches[i];
+        let candidate = search.candidate;
+        if let Outcome::Fits(fit) = search.outcome {
+            let share = LOADS[search.curve.len()];
+            let point = self
+                .trial(
+                    candidate,
+                    (fit.processes, fit.threads),
+                    self.target_rps * share,
+                )
+                .map_or((self.target_rps * share, f64::NAN), |t| {
+                    (self.target_rps * share, t.p99)
+                });
+            self.searches[i].curve.push(point);
+            return self.requests * 10;
+        }
+        let Some(&size) = search.sizes.get(search.next) else {
+            self.searches[i].outcome = Outcome::None(format!(
+                "no size up to {} meets both targets",
+                describe_size(candidate, *search.sizes.last().unwrap_or(&(1, 1)))
+            ));
+            return 1;
+        };
+        self.searches[i].next += 1;
+        let Some(trial) = self.trial(candidate, size, self.target_rps) else {
+            return 1;
+        };
+        if trial.memory_mb > self.ram_mb {
+            self.searches[i].outcome = Outcome::None(format!(
+                "{} needs {:.0} MB, more than the {:.0} MB of RAM",
+                describe_size(candidate, size),
+                trial.memory_mb,
+                self.ram_mb
+            ));
+        } else if trial.throughput >= 0.97 * self.target_rps && trial.p99 <= self.target_p99 {
+            self.searches[i].outcome = Outcome::Fits(trial);
+        }
+        self.requests * 10
+    }
+
+    /// The planner has no clock: its searches are its work.
+    pub fn advance(&mut self, _dt_s: f64) {}
+
+    pub fn step(&mut self) {
+        self.work(1);
+    }
+
+    pub fn capped(&self) -> bool {
+        false
+    }
+
+    pub fn panels(&self) -> &'static [Panel] {
+        PANELS
+    }
+
+    pub fn version(&self, _index: usize) -> u64 {
+        self.version
+    }
+
+    pub fn draw<DB: DrawingBackend>(
+        &mut self,
+        _index: usize,
+        area: &DrawingArea<DB, Shift>,
+        look: &Look,
+    ) -> DrawResult<DB> {
+        let lines: Vec<(&str, &[(f64, f64)])> = self
+            .searches
+            .iter()
+            .filter(|s| !s.curve.is_empty())
+            .map(|s| (s.candidate.label(), s.curve.as_slice()))
+            .collect();
+        let series = lines
+            .iter()
+            .map(|(label, points)| Series { label, points })
+            .collect();
+        let top = self.target_rps * LOADS[LOADS.len() - 1];
+        let mut chart = LineChart::new(
+            "offered load (requests/s)",
+            "p99 latency (ms)",
+            (0.0, top.max(1.0)),
+            series,
+        );
+        chart.marker = Some((self.target_rps, "target"));
+        chart.guides.push((self.target_p99, "p99 target".into()));
+        crate::draw_line_chart(area, &chart, look.palette, look.scale)
+    }
+
+    pub fn value(&self, _value: LiveValue) -> Option<f64> {
+        None
+    }
+
+    pub fn summary(&self) -> String {
+        if let Some(why) = &self.impossible {
+            return why.clone();
+        }
+        let mut parts = Vec::new();
+        for s in &self.searches {
+            parts.push(match &s.outcome {
+                Outcome::Searching => format!("{}: searching", s.candidate.label()),
+                Outcome::Fits(t) => format!(
+                    "{}: {} ({:.0} MB, p99 {:.0} ms)",
+                    s.candidate.label(),
+                    describe_size(s.candidate, (t.processes, t.threads)),
+                    t.memory_mb,
+                    t.p99
+                ),
+                Outcome::None(why) => format!("{}: none fits ({why})", s.candidate.label()),
+            });
+        }
+        format!(
+            "For {:.0} requests a second with a p99 under {:.0} ms: {}.",
+            self.target_rps,
+            self.target_p99,
+            parts.join("; ")
+        )
+    }
+
+    pub fn status(&self) -> Option<String> {
+        let total = self.searches.len() * (LOADS.len() + 1);
+        let done: usize = self
+            .searches
+            .iter()
+            .map(|s| match s.outcome {
+                Outcome::Searching => 0,
+                Outcome::Fits(_) => 1 + s.curve.len(),
+                Outcome::None(_) => LOADS.len() + 1,
+            })
+            .sum();
+        (done < total && self.impossible.is_none()).then(|| {
+            format!(
+                "Searching: {:.0}% done…",
+                done as f64 / total as f64 * 100.0
+            )
+        })
+    }
+
+    /// The results as a table: one row per server.
+    /// Database connections a size needs per process: the pool it was given, or with
+    /// no limit, the queries in flight by Little's law (rate times query time).
+    fn pool(&self, trial: &Trial) -> String {
+        if self.base.db_ms <= 0.0 {
+            return "–".into();
+        }
+        if trial.pool > 0 {
+            return format!("{} per process", trial.pool);
+        }
+        let per_process = self.target_rps * self.base.db_ms / 1e3 / f64::from(trial.processes);
+        format!("about {:.0} per process in use", per_process.ceil())
+    }
+
+    pub fn html(&self) -> String {
+        let rows: String = self
+            .searches
+            .iter()
+            .map(|s| {
+                let cells = match &s.outcome {
+                    Outcome::Searching => "<td colspan=\"7\">searching…</td>".to_string(),
+                    Outcome::Fits(t) => format!(
+                        "<td>{}</td><td>{}</td><td>{:.0}</td><td>{:.0}</td><td>{:.0}</td><td>{:.0} MB</td><td><code>{}</code></td>",
+                        html_escape::encode_text(&describe_size(s.candidate, (t.processes, t.threads))),
+                        html_escape::encode_text(&self.pool(t)),
+                        t.throughput,
+                        t.p50,
+                        t.p99,
+                        t.memory_mb,
+                        html_escape::encode_text(&s.candidate.command(t.processes, t.threads)),
+                    ),
+                    Outcome::None(why) => format!("<td colspan=\"7\">none fits: {}</td>", html_escape::encode_text(why)),
+                };
+                format!("<tr><th scope=\"row\">{}</th>{cells}</tr>", s.candidate.label())
+            })
+            .collect();
+        let pool = if self.base.db_ms > 0.0 && self.base.db_pool > 0 {
+            format!(
+                " Each process has a pool of {} database connections.",
+                self.base.db_pool
+            )
+        } else {
+            String::new()
+        };
+        let note = self.impossible.as_deref().map_or(String::new(), |why| {
+            format!(
+                "<p class=\"planner-impossible\">{}</p>",
+                html_escape::encode_text(why)
+            )
+        });
+        format!(
+            "{note}<div class=\"table-wrap\"><table class=\"planner\"><caption>The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {:.0} MB of RAM on {} cores.{pool}</caption>\
+             <thead><tr><th scope=\"col\">server</th><th scope=\"col\">size</th><th scope=\"col\">database pool</th><th scope=\"col\">requests/s</th><th scope=\"col\">p50 ms</th><th scope=\"col\">p99 ms</th><th scope=\"col\">memory</th><th scope=\"col\">command</th></tr></thead>\
+             <tbody>{rows}</tbody></table></div>",
+            self.target_rps, self.target_p99, self.ram_mb, self.base.cores
+        )
+    }
+
+    pub fn samples_csv(&self) -> String {
+        let mut csv = String::from("server,offered_rps,p99_ms\n");
+        for s in &self.searches {
+            for (rate, p99) in &s.curve {
+                csv.push_str(s.candidate.label());
+                csv.push(',');
+                csv.push_str(&csv_line(&[*rate, *p99]));
+            }
+        }
+        csv
+    }
+}
+
+fn describe_size(candidate: Candidate, (processes, threads): (u32, u32)) -> String {
+    let plural = |n: u32, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    match candidate {
+        Candidate::Gthread => format!(
+            "{} x {}",
+            plural(processes, "process"),
+            plural(threads, "thread")
+        ),
+        Candidate::Sync => plural(processes, "worker"),
+        _ => plural(processes, "process"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(toml: &str, target_rps: f64, target_p99: f64) -> PlannerFigure {
+        let scenario = Scenario::parse(toml).unwrap();
+        let mut values = WidgetValues::default();
+        values.set(Key::TargetRps, target_rps).unwrap();
+        values.set(Key::TargetP99Ms, target_p99).unwrap();
+        let mut figure = PlannerFigure::new(&scenario, &values, 2_000);
+        while figure.work(u64::MAX) > 0 {}
+        figure
+    }
+
+    #[test]
+    fn an_io_bound_api_needs_many_sync_workers_and_one_loop() {
+        let figure = plan(
+            "cpu_ms = 2\nio_ms = 100\nservice = \"constant\"",
+            100.0,
+            500.0,
+        );
+        let fit = |c: Candidate| match &figure
+            .searches
+            .iter()
+            .find(|s| s.candidate == c)
+            .unwrap()
+            .outcome
+        {
+            Outcome::Fits(t) => (t.processes, t.threads),
+            other => panic!("{c:?}: {other:?}"),
+        };
+        let (workers, _) = fit(Candidate::Sync);
+        assert!(
+            (11..=16).contains(&workers),
+            "Little's law: about 100 x 0.102 in flight, got {workers}"
+        );
+        assert_eq!(fit(Candidate::Uvicorn), (1, 1));
+        assert!(figure.html().contains("gunicorn -w "));
+        assert!(figure.status().is_none());
+    }
+
+    #[test]
+    fn an_impossible_target_is_explained() {
+        let figure = plan("cpu_ms = 50\nio_ms = 0", 10_000.0, 1000.0);
+        assert!(
+            figure.summary().contains("need 500.0 cores"),
+            "{}",
+            figure.summary()
+        );
+    }
+}

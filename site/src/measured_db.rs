@@ -1,0 +1,174 @@
+//! The model page's section on the real-database benchmark (a ```` ```generated
+//! measured-db ```` block): `data/measured-db.json` of the content folder, written by
+//! `bench/real/run_db.py`, read through `contract::measured`: for each series, measured
+//! against simulated throughput and latency (p50 and p99) by concurrency, both themes;
+//! then the agreement, every miss with its explanation, and what was not judged.
+
+use std::path::Path;
+
+use contract::measured::{DbMeasurements, DbSeries, Figures};
+use html_escape::encode_text as text;
+use plotters::prelude::*;
+
+pub const FILE: &str = "data/measured-db.json";
+
+/// The measurements of the content folder: `Ok(None)` when it has none.
+pub fn load(content: &Path) -> Result<Option<DbMeasurements>, String> {
+    crate::measured::load_json(content, FILE, "a database measurements file")
+}
+
+pub fn section(data: Option<&DbMeasurements>) -> Result<String, String> {
+    let data = data.ok_or_else(|| {
+        format!("no {FILE} in the content (run `python3 bench/real/run_db.py` to measure)")
+    })?;
+    let m = &data.machine;
+    let load = m.load_average_at_start.first().map_or(String::new(), |l| {
+        format!(", load average {l:.2} at the start")
+    });
+    let a = &data.agreement;
+    let mut html = format!(
+        "<p class=\"measured-machine\">Measured on {} cores ({}), PostgreSQL {}, pgbouncer {}, Python {}, load from {}, {}{load}.</p>\
+         <p><strong>{} of {} judged points agree</strong> ({:.0}%; the criterion: {}). Median error: throughput {}, p99 {}.</p>",
+        m.cores,
+        text(&m.cpu_model),
+        text(&m.postgresql),
+        text(&m.pgbouncer),
+        text(&m.python),
+        text(&m.load_generator),
+        text(&m.date),
+        a.agree,
+        a.judged,
+        a.share * 100.0,
+        text(&a.criterion),
+        percent(a.median_abs_throughput_error),
+        percent(a.median_abs_p99_error),
+    );
+    for series in data.series.iter().filter(|s| s.status == "ok") {
+        html.push_str(&series_figure(series));
+    }
+    html.push_str(&misses(data));
+    Ok(html)
+}
+
+fn percent(x: Option<f64>) -> String {
+    x.map_or("–".into(), |x| format!("{:.0}%", x * 100.0))
+}
+
+fn series_figure(s: &DbSeries) -> String {
+    let name = if s.label.is_empty() { &s.id } else { &s.label };
+    let throughput = chart_svg(
+        s,
+        "throughput (requests/s)",
+        &|f| f.throughput_rps,
+        &[("measured", false), ("simulated", true)],
+    );
+    let latency = chart_svg(
+        s,
+        "latency (ms)",
+        &|f| f.p99_ms,
+        &[("p99 measured", false), ("p99 simulated", true)],
+    );
+    let median = chart_svg(
+        s,
+        "latency (ms)",
+        &|f| f.p50_ms,
+        &[("p50 measured", false), ("p50 simulated", true)],
+    );
+    format!(
+        "<figure class=\"measured-chart\"><div class=\"widget-row widget-charts\">{throughput}{latency}{median}</div>\
+         <figcaption><strong>{}</strong> ({}){}: measured on this machine against the simulation of the same setup.</figcaption></figure>",
+        text(name),
+        text(&s.regime),
+        if s.published_setup.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", text(&s.published_setup))
+        },
+    )
+}
+
+/// One chart of a series in both themes: `lines` are (label, simulated?).
+fn chart_svg(
+    s: &DbSeries,
+    y_label: &str,
+    value: &dyn Fn(&Figures) -> f64,
+    lines: &[(&str, bool)],
+) -> String {
+    let data: Vec<(&str, Vec<(f64, f64)>)> = lines
+        .iter()
+        .map(|(label, simulated)| (*label, s.line(*simulated, value)))
+        .collect();
+    let max_x = data
+        .iter()
+        .flat_map(|(_, p)| p.iter().map(|p| p.0))
+        .fold(1.0, f64::max);
+    let mut chart = chart::LineChart::new(
+        "concurrent clients",
+        y_label,
+        (1.0, max_x),
+        data.iter()
+            .map(|(label, points)| chart::Series { label, points })
+            .collect(),
+    );
+    chart.x_log = true;
+    let mut out = String::new();
+    for (theme, palette) in chart::THEMES {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (420, 260)).into_drawing_area();
+            // Drawing into a String cannot fail.
+            let _ = chart::draw_line_chart(&area, &chart, palette, 1.0);
+        }
+        let open_end = svg.find('>').unwrap_or(0);
+        out.push_str(&format!(
+            "<svg class=\"widget-chart theme-{theme}\" viewBox=\"0 0 420 260\" role=\"img\" aria-label=\"{}: {y_label}, measured and simulated\" xmlns=\"http://www.w3.org/2000/svg\"{}",
+            html_escape::encode_double_quoted_attribute(&s.id),
+            &svg[open_end..]
+        ));
+    }
+    out
+}
+
+fn misses(data: &DbMeasurements) -> String {
+    let a = &data.agreement;
+    let rows: String = a
+        .misses
+        .iter()
+        .map(|m| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                text(&m.series),
+                m.clients,
+                percent(m.throughput_error),
+                percent(m.p99_error),
+                text(m.why.as_deref().unwrap_or("")),
+            )
+        })
+        .collect();
+    let excluded: String = a
+        .not_judged
+        .iter()
+        .map(|n| {
+            format!(
+                "<li>{} at {} clients: {}</li>",
+                text(&n.series),
+                n.clients,
+                text(n.reason.as_deref().unwrap_or("not judged"))
+            )
+        })
+        .collect();
+    let mut html = String::new();
+    if !rows.is_empty() {
+        html.push_str(&format!(
+            "<div class=\"table-wrap\"><table><caption>Every point where the simulation misses: its error (simulated over measured, less one) and why</caption>\
+             <thead><tr><th>series</th><th>clients</th><th>throughput</th><th>p99</th><th>why</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        ));
+    }
+    if !excluded.is_empty() {
+        html.push_str(&format!(
+            "<details><summary>{} points not judged, and why</summary><ul>{excluded}</ul></details>",
+            a.not_judged.len()
+        ));
+    }
+    html
+}
