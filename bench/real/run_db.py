@@ -422,8 +422,8 @@ def simulate_all(document: dict, explainer: str | None) -> None:
     cores = document["machine"]["cores"]
     for s in document["series"]:
         cal, scenario = s.get("calibration"), s.get("scenario")
-        if cal and scenario is not None and simulate.colocated_cpu_ms(cal) > 0:
-            scenario["colocated_cpu_ms"] = round(simulate.colocated_cpu_ms(cal), 4)
+        if cal and scenario is not None:
+            s["scenario"] = simulate.calibrated(scenario, cal)
         for p in s["points"]:
             if p.get("measured"):
                 p["simulated"] = simulate.simulate_db(explainer, s["scenario"], p["clients"])
@@ -543,8 +543,8 @@ def run(plan: Plan, args: argparse.Namespace, explainer: str | None, out: Path) 
                 scenario = simulate.db_scenario(
                     dbservers.BY_ID[series.server].sim_server, series.processes, series.threads, cores,
                     cal["cpu_ms"], cal["overhead_us"], cal["db_ms"], series.db_pool, series.bouncer_pool,
-                    io_ms=io_ms, blocking_share=series.block_share,
-                    colocated_cpu_ms=simulate.colocated_cpu_ms(cal))
+                    io_ms=io_ms, blocking_share=series.block_share)
+                scenario = simulate.calibrated(scenario, cal)
                 log(f"{sid}: overhead {cal['overhead_us']:.0f} us, app CPU {cal['cpu_ms']:.3f} ms, "
                     f"query {cal['db_ms']:.2f} ms as the app sees it, PostgreSQL+pgbouncer CPU "
                     f"{cal['db_cpu_ms_per_request']:.3f} ms per request")

@@ -83,11 +83,9 @@ def to_toml(table: dict) -> str:
 
 def db_scenario(sim_server: str, processes: int, threads: int, cores: int, cpu_ms: float,
                 overhead_us: float, db_ms: float, db_pool: int, db_connections: int,
-                io_ms: float = 0.0, blocking_share: float = 0.0,
-                colocated_cpu_ms: float = 0.0) -> dict:
-    """Every key but `clients` (add `clients`, `requests` and `warmup` to run a point).
-    `colocated_cpu_ms` is the CPU PostgreSQL, pgbouncer and wrk take per request on the
-    same cores, which the simulation gives its own share of them."""
+                io_ms: float = 0.0, blocking_share: float = 0.0) -> dict:
+    """Every key but `clients` (add `clients`, `requests` and `warmup` to run a point);
+    `calibrated` adds what the calibration says beyond the means."""
     scenario = {"server": sim_server, "workers": processes}
     if sim_server == "threads":
         scenario["threads"] = threads
@@ -108,9 +106,24 @@ def db_scenario(sim_server: str, processes: int, threads: int, cores: int, cpu_m
     })
     if blocking_share > 0:
         scenario["blocking_share"] = blocking_share
-    if colocated_cpu_ms > 0:
-        scenario["colocated_cpu_ms"] = round(colocated_cpu_ms, 4)
     return scenario
+
+
+def calibrated(scenario: dict, calibration: dict) -> dict:
+    """`scenario` with what the calibration says beyond the means: the CPU taken on the
+    same cores by the database and wrk, and the spread of a request's time. The spread
+    is the lone client's (stdev over mean latency, one request at a time, so no queueing
+    in it), drawn lognormal. Constant times would be wrong here as well as narrow: in a
+    closed loop they keep clients in lockstep, so their CPU bursts always collide."""
+    out = dict(scenario)
+    colocated = colocated_cpu_ms(calibration)
+    if colocated > 0:
+        out["colocated_cpu_ms"] = round(colocated, 4)
+    lone = (calibration.get("db_run") or {}).get("measured") or {}
+    if lone.get("mean_ms") and lone.get("stdev_ms"):
+        out["service"] = "lognormal"
+        out["cv"] = round(max(0.01, lone["stdev_ms"] / lone["mean_ms"]), 4)
+    return out
 
 
 def colocated_cpu_ms(calibration: dict) -> float:

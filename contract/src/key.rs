@@ -459,7 +459,7 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 1.0),
         scope: Scope::Scenario,
         default: "0",
-        meaning: "event loops only: the share of I/O calls that block the whole loop, like a blocking driver inside `async def` or a C library gevent cannot patch",
+        meaning: "event loops only: the share of I/O calls (`io_ms`, not database queries) that block the whole loop, like `requests` or `time.sleep` inside `async def`, or a C library gevent cannot patch",
         source: "a well-behaved async application",
         control: slider("Blocking I/O calls", "", 0.0, 1.0),
     },

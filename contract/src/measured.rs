@@ -60,7 +60,7 @@ pub struct Point {
 }
 
 /// What was measured or simulated at one point.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
 pub struct Figures {
     pub throughput_rps: f64,
     #[serde(default)]
@@ -292,6 +292,16 @@ pub struct DbSeries {
     #[serde(default)]
     pub status: String,
     #[serde(default)]
+    pub processes: u32,
+    #[serde(default)]
+    pub threads: u32,
+    /// The application's pool per process.
+    #[serde(default)]
+    pub db_pool: u32,
+    /// pgbouncer's connections to PostgreSQL.
+    #[serde(default)]
+    pub bouncer_pool: u32,
+    #[serde(default)]
     pub scenario: Option<ScenarioTable>,
     #[serde(default)]
     pub points: Vec<DbPoint>,
@@ -380,6 +390,19 @@ pub mod listed {
 }
 
 impl DbSeries {
+    /// The judged point nearest `clients` (on a log scale).
+    pub fn nearest(&self, clients: u32) -> Option<&DbPoint> {
+        let distance = |p: &&DbPoint| {
+            (f64::from(p.clients.max(1)) / f64::from(clients.max(1)))
+                .ln()
+                .abs()
+        };
+        self.points
+            .iter()
+            .filter(|p| p.status == "judged" && p.measured.is_some())
+            .min_by(|a, b| distance(a).total_cmp(&distance(b)))
+    }
+
     /// `(clients, value)` of the judged points, measured or simulated.
     pub fn line(&self, simulated: bool, value: impl Fn(&Figures) -> f64) -> Vec<(f64, f64)> {
         self.points

@@ -87,6 +87,18 @@ pub(crate) const COMPARE: &[Preset] = &[
     preset("High load, I/O-bound", "clients=200&cpu_ms=2&io_ms=200"),
     preset("CPU-bound", "clients=20&cpu_ms=50&io_ms=5"),
     preset("One request alone: latency", "clients=1&cpu_ms=5&io_ms=100"),
+    // The published setups on two cores: their sync-to-async worker ratios kept (14 to 5,
+    // 19 to 6) with one loop per core; a sync worker holds one connection, an async one a
+    // pool; the CPU and query times are our assumptions (see the article's benchmarks
+    // section), since neither post gives them.
+    preset(
+        "Paterson 2020, on 2 cores",
+        "cores=2&loops=2&workers=6&clients=100&cpu_ms=1&io_ms=0&io_calls=0&db_ms=1&db_pool=10&db_connections=20",
+    ),
+    preset(
+        "Grinberg 2020, on 2 cores",
+        "cores=2&loops=2&workers=6&clients=100&cpu_ms=1&io_ms=0&io_calls=0&db_ms=20&db_pool=16&db_connections=34",
+    ),
 ];
 
 pub(crate) const CONTEXT_SWITCH: &[Preset] = &[

@@ -11,7 +11,13 @@ use crate::embed::{self, WidgetUse};
 use crate::{highlight, keys_table, measured, measured_db, validation, widget};
 
 /// Blocks the build can generate: ```` ```generated NAME ````.
-pub const GENERATED: &[&str] = &["validation", "measured", "measured-db", "keys"];
+pub const GENERATED: &[&str] = &[
+    "validation",
+    "measured",
+    "measured-db",
+    "reproduction",
+    "keys",
+];
 
 /// What rendering a page produced, besides its HTML.
 #[derive(Debug, Default)]
@@ -233,6 +239,7 @@ fn generated(name: &str, context: &Context) -> Result<String, String> {
         "validation" => Ok(validation::table().to_string()),
         "measured" => measured::section(context.measured),
         "measured-db" => measured_db::section(context.measured_db),
+        "reproduction" => measured_db::reproduction(context.measured_db),
         "keys" => Ok(keys_table::table()),
         other => Err(format!(
             "unknown generated block `{other}`; valid ones: {}",

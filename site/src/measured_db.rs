@@ -43,11 +43,111 @@ pub fn section(data: Option<&DbMeasurements>) -> Result<String, String> {
         percent(a.median_abs_throughput_error),
         percent(a.median_abs_p99_error),
     );
+    html.push_str(&agreement_table(data));
     for series in data.series.iter().filter(|s| s.status == "ok") {
         html.push_str(&series_figure(series));
     }
     html.push_str(&misses(data));
     Ok(html)
+}
+
+/// Per series (a server in a regime): how many judged points agree on throughput, on
+/// p99, and on both.
+fn agreement_table(data: &DbMeasurements) -> String {
+    let rows: String = data
+        .series
+        .iter()
+        .filter(|s| s.status == "ok")
+        .map(|s| {
+            let judged: Vec<_> = s
+                .points
+                .iter()
+                .filter_map(|p| p.agreement.filter(|_| p.status == "judged"))
+                .collect();
+            let count = |f: fn(&contract::measured::PointAgreement) -> bool| {
+                judged.iter().filter(|a| f(a)).count()
+            };
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                text(&s.id),
+                text(&s.regime),
+                judged.len(),
+                count(|a| a.throughput_ok),
+                count(|a| a.p99_ok),
+                count(|a| a.ok),
+            )
+        })
+        .collect();
+    format!(
+        "<div class=\"table-wrap\"><table><caption>Agreement per series: judged points, and those within the criterion</caption>\
+         <thead><tr><th>series</th><th>regime</th><th>judged</th><th>throughput</th><th>p99</th><th>both</th></tr></thead>\
+         <tbody>{rows}</tbody></table></div>"
+    )
+}
+
+/// The article's miniature of the published benchmarks: each database series at the
+/// level nearest their 100 clients, measured and simulated side by side.
+pub fn reproduction(data: Option<&DbMeasurements>) -> Result<String, String> {
+    let data = data.ok_or_else(|| {
+        format!("no {FILE} in the content (run `python3 bench/real/run_db.py` to measure)")
+    })?;
+    let ms = |x: f64| format!("{x:.0}");
+    let rows: String = data
+        .series
+        .iter()
+        .filter(|s| s.status == "ok")
+        .filter_map(|s| {
+            // Only the published shapes; the other series are ours.
+            let shape = ["Grinberg", "Paterson"]
+                .into_iter()
+                .find(|who| s.published_setup.starts_with(who))?;
+            Some((s, shape, s.nearest(100)?))
+        })
+        .map(|(s, shape, p)| {
+            let m = p.measured.as_ref().map_or(Default::default(), |m| *m);
+            let sim = p.simulated.as_ref();
+            let simulated = |f: fn(&contract::measured::DbSimulated) -> Option<f64>| {
+                sim.and_then(f).map_or("–".into(), ms)
+            };
+            let processes = if s.threads > 1 {
+                format!("{} × {} threads", s.processes, s.threads)
+            } else {
+                s.processes.to_string()
+            };
+            let request = if shape == "Grinberg" {
+                "pg_sleep(0.02)"
+            } else {
+                "primary-key read"
+            };
+            format!(
+                "<tr><td>{request} ({shape})</td><td>{}</td><td>{processes}</td><td>{} per process, {} at pgbouncer</td><td>{}</td>\
+                 <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                text(if s.label.is_empty() { &s.id } else { &s.label }),
+                s.db_pool,
+                s.bouncer_pool,
+                p.clients,
+                ms(m.throughput_rps),
+                ms(m.p50_ms),
+                ms(m.p99_ms),
+                simulated(|s| s.throughput_rps),
+                simulated(|s| s.p50_ms),
+                simulated(|s| s.p99_ms),
+            )
+        })
+        .collect();
+    let m = &data.machine;
+    Ok(format!(
+        "<div class=\"table-wrap\"><table><caption>Measured on {} cores ({}), PostgreSQL {}, pgbouncer {}, {}: \
+         requests a second and latency in ms</caption>\
+         <thead><tr><th>request</th><th>server</th><th>processes</th><th>database connections</th><th>clients</th>\
+         <th>measured req/s</th><th>p50</th><th>p99</th><th>simulated req/s</th><th>p50</th><th>p99</th></tr></thead>\
+         <tbody>{rows}</tbody></table></div>",
+        m.cores,
+        text(&m.cpu_model),
+        text(&m.postgresql),
+        text(&m.pgbouncer),
+        text(&m.date),
+    ))
 }
 
 fn percent(x: Option<f64>) -> String {

@@ -13,8 +13,9 @@
 //!   forces the holder to drop it, as CPython's `take_gil` does; waits release it and
 //!   overlap freely.
 //! - asyncio, uvloop, gevent: each process runs an event loop that runs one task's
-//!   burst to its next wait (non-preemptive); ready tasks wait in FIFO order. A wait
-//!   that blocks (`blocking_share`) holds the whole loop, without using the CPU.
+//!   burst to its next wait (non-preemptive); ready tasks wait in FIFO order. An I/O
+//!   wait that blocks (`blocking_share` of them; queries never do, their driver is
+//!   awaited) holds the whole loop, without using the CPU.
 //!
 //! Every start of a burst on a CPU, GIL or loop is one context switch, and costs
 //! `switch_us` of extra CPU work. The switches an OS makes to time-slice processes
@@ -262,7 +263,9 @@ impl Simulation {
             r.waits_done += 1;
             let duration = if query { r.plan.db_s } else { r.plan.io_s };
             r.demand += duration;
-            let blocks = work.blocks(&mut r.rng);
+            // Queries go through the database driver, which an async server awaits; the
+            // blocking mistake is in the application's other calls.
+            let blocks = !query && work.blocks(&mut r.rng);
             r.blocking = blocks;
             (query, duration, blocks)
         };

@@ -234,3 +234,25 @@ fn advance_to_respects_its_event_cap_and_odd_times() {
     assert_eq!(sim.advance_to(f64::INFINITY, 10), 10);
     assert!(sim.now_s().is_finite());
 }
+
+#[test]
+fn blocking_calls_hold_the_loop_but_queries_never_do() {
+    let base = "server = \"asyncio\"\nworkers = 1\nclients = 32\ncpu_ms = 0.5\ndb_ms = 20\ndb_pool = 32\nrequests = 4000\nwarmup = 200";
+    let none = "io_ms = 0\nio_calls = 0";
+    let awaited = run(&scenario(&format!("{base}\n{none}"))).throughput_rps;
+    // Every I/O call blocks, but there are none: the queries still overlap.
+    let queries_only = run(&scenario(&format!(
+        "{base}\nio_ms = 0\nio_calls = 0\nblocking_share = 1"
+    )))
+    .throughput_rps;
+    assert!(
+        (queries_only / awaited - 1.0).abs() < 0.05,
+        "{queries_only} vs {awaited}"
+    );
+    // A 5 ms blocking call in every request caps the loop near 1 / 5.5 ms.
+    let blocked = run(&scenario(&format!(
+        "{base}\nio_ms = 5\nio_calls = 1\nblocking_share = 1"
+    )))
+    .throughput_rps;
+    assert!(blocked < 200.0 && blocked > 150.0, "{blocked}");
+}
