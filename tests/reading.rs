@@ -336,15 +336,20 @@ async fn stepped_text(browser: &Browser, i: usize) -> String {
             Duration::from_secs(120),
         )
         .await;
-    // The summary refreshes at once after a step; read it after the last step landed.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // One more step once the background work is done refreshes the summary with it.
     browser
         .eval(&at(
             i,
             "W.querySelector('button[name=step]').click(); return true",
         ))
         .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    browser
+        .wait_for(
+            &format!("widget {i}'s 26th step"),
+            &at(i, "return W.dataset.steps === '26'"),
+            WAIT,
+        )
+        .await;
     browser
         .eval(&at(
             i,

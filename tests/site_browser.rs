@@ -183,7 +183,13 @@ async fn article_screenshots_at_desktop_and_phone_width_in_both_themes() {
                 )
                 .await;
             // Let the simulation run a little so the charts have something in them.
-            tokio::time::sleep(Duration::from_secs(3)).await;
+            browser
+                .wait_for(
+                    "the first widget to draw 120 frames",
+                    &format!("return Number({doc}.querySelector('.widget[data-live]').dataset.frames || 0) >= 120"),
+                    Duration::from_secs(30),
+                )
+                .await;
             saved.push(save(&browser, device, &format!("widget-{device}-{theme}"), &dir).await);
         }
     }

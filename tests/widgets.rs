@@ -385,7 +385,14 @@ async fn frame_time_with_ten_thousand_clients() {
     browser
         .wait_for("the widget", &w("return W.hasAttribute('data-live')"), WAIT)
         .await;
-    tokio::time::sleep(Duration::from_secs(6)).await;
+    // Enough frames for a p95 (it is published every 30 frames).
+    browser
+        .wait_for(
+            "300 frames",
+            &w("return Number(W.dataset.frames || 0) >= 300"),
+            WAIT,
+        )
+        .await;
     let p95 = browser
         .wait_for(
             "a frame-time figure",

@@ -67,22 +67,8 @@ pub fn load(dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Loaded, Bui
             .map(|c| c.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        let text = match readable(&path, bytes) {
-            Ok(text) => text,
-            Err(diagnostic) => {
-                diagnostics.push(diagnostic);
-                unloaded.push(source);
-                continue;
-            }
-        };
-        match split_front_matter(&path, &text) {
-            Ok((front, body, body_line)) => pages.push(Page {
-                source,
-                path,
-                front,
-                body: body.to_string(),
-                body_line,
-            }),
+        match page_of(source.clone(), path, bytes) {
+            Ok(page) => pages.push(page),
             Err(diagnostic) => {
                 diagnostics.push(diagnostic);
                 unloaded.push(source);
@@ -141,6 +127,19 @@ fn collect_files(root: &Path, dir: &Path, files: &mut Vec<String>) -> Result<(),
     }
     files.sort();
     Ok(())
+}
+
+/// One file's bytes as a page: readable, with front matter.
+pub fn page_of(source: String, path: PathBuf, bytes: Vec<u8>) -> Result<Page, Diagnostic> {
+    let text = readable(&path, bytes)?;
+    let (front, body, body_line) = split_front_matter(&path, &text)?;
+    Ok(Page {
+        source,
+        front,
+        body: body.to_string(),
+        body_line,
+        path,
+    })
 }
 
 /// A page's text if it can be one: not empty, not huge, valid UTF-8.

@@ -288,3 +288,22 @@ pub fn normalize_base_url(base: &str) -> String {
         format!("/{trimmed}/")
     }
 }
+
+/// The content pipeline for one page in memory, without the site around it: load,
+/// render, and the diagnostics it would report. For fuzzing; the build runs the same
+/// stages over every page.
+pub fn check_page(bytes: &[u8]) -> (String, Vec<Diagnostic>) {
+    let path = PathBuf::from("page.md");
+    let page = match content::page_of("page.md".into(), path, bytes.to_vec()) {
+        Ok(page) => page,
+        Err(diagnostic) => return (String::new(), vec![diagnostic]),
+    };
+    let context = markdown::Context {
+        root: "/",
+        measured: None,
+        measured_db: None,
+    };
+    let mut diagnostics = Vec::new();
+    let rendered = markdown::render(&page, &context, &mut diagnostics);
+    (rendered.html, diagnostics)
+}

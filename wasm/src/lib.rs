@@ -66,6 +66,22 @@ pub fn simulate(scenario: &str) -> Result<String, JsValue> {
     Ok(sim::run(&scenario).to_json())
 }
 
+/// The size of the module's linear memory in bytes: the long-session test holds it
+/// bounded (a wasm memory only grows, so a leak shows here).
+#[wasm_bindgen]
+pub fn memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map_or(0.0, |memory| {
+            f64::from(
+                memory
+                    .buffer()
+                    .unchecked_into::<js_sys::ArrayBuffer>()
+                    .byte_length(),
+            )
+        })
+}
+
 /// The widget's position among the page's widgets, from 1: its name in the URL.
 fn page_index(element: &Element) -> usize {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {

@@ -103,6 +103,8 @@ pub struct Widget {
     values_at_ms: f64,
     frame_times: FrameTimes,
     frames: u64,
+    /// Steps taken since the last change of settings, in `data-steps` for tests.
+    steps: u64,
     /// Simulated seconds run since the last change of settings.
     run_s: f64,
     prediction: Prediction,
@@ -185,6 +187,7 @@ impl Component for Widget {
             values_at_ms: f64::NEG_INFINITY,
             frame_times: FrameTimes::default(),
             frames: 0,
+            steps: 0,
             run_s: 0.0,
             prediction,
             met,
@@ -232,6 +235,11 @@ impl Component for Widget {
                 self.figure.step();
                 self.draw(false);
                 self.refresh(ctx, None);
+                self.steps += 1;
+                let _ = ctx
+                    .props()
+                    .host
+                    .set_attribute("data-steps", &self.steps.to_string());
             }
             Msg::Reset => {
                 (self.scenario, self.values) = self.base.clone();
@@ -401,6 +409,7 @@ impl Widget {
         self.figure.restart(&self.scenario, &self.values);
         self.figure.show_theory(self.theory);
         self.run_s = 0.0;
+        self.steps = 0;
         self.replay = None;
         self.story = None;
         self.drawn.iter_mut().for_each(|d| *d = None);
