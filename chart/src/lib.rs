@@ -186,25 +186,29 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         x1 = x0 + 1.0;
     }
     let label_font = ("sans-serif", px(12.0)).into_font().color(&palette.text);
+    // Room for the widest tick label ("20,000") beside the axis title, so they never overlap.
+    let widest = contract::live::format_number(chart.y_max()).chars().count() as f64;
     let mut ctx = ChartBuilder::on(area)
         .margin(px(8.0))
         .margin_right(px(18.0))
         .x_label_area_size(px(34.0))
-        .y_label_area_size(px(50.0))
+        .y_label_area_size(px((7.0 * widest + 28.0_f64).max(42.0)))
         .build_cartesian_2d(x0..x1, 0.0..chart.y_max())?;
     let x_format = |v: &f64| {
         if chart.x_log {
-            format!("{:.0}", 10f64.powf(*v))
+            contract::live::format_number(10f64.powf(*v).round())
         } else {
-            format!("{v:.0}")
+            contract::live::format_number(v.round())
         }
     };
+    let y_format = |v: &f64| contract::live::format_number(*v);
     ctx.configure_mesh()
         .x_desc(chart.x_label)
         .y_desc(chart.y_label)
         .x_labels(6)
         .y_labels(5)
         .x_label_formatter(&x_format)
+        .y_label_formatter(&y_format)
         .label_style(label_font.clone())
         .axis_desc_style(label_font.clone())
         .axis_style(palette.text.stroke_width(px(1.0).max(1)))

@@ -66,6 +66,40 @@ pub fn mmc_wait_quantile(c: u32, lambda: f64, mu: f64, q: f64) -> f64 {
     (waits / (1.0 - q)).ln() / (f64::from(c) * mu - lambda)
 }
 
+/// Quantile `q` of the response time (wait plus service) in M/M/c FCFS. The wait is 0
+/// with probability 1 − C and otherwise exponential with rate a = cμ − λ, the service
+/// exponential with rate μ, so P(T > t) = (1 − C) e^-μt + C (a e^-μt − μ e^-at)/(a − μ)
+/// (and C (1 + μt) e^-μt when a = μ); the quantile is found by bisection.
+pub fn mmc_response_quantile(c: u32, lambda: f64, mu: f64, q: f64) -> f64 {
+    let a = f64::from(c) * mu - lambda;
+    if a <= 0.0 || !(0.0..1.0).contains(&q) {
+        // An unstable queue grows without end: no quantile exists.
+        return f64::INFINITY;
+    }
+    let waits = erlang_c(c, lambda / mu);
+    let beyond = |t: f64| {
+        let queued = if (a - mu).abs() < 1e-9 * mu {
+            (1.0 + mu * t) * (-mu * t).exp()
+        } else {
+            (a * (-mu * t).exp() - mu * (-a * t).exp()) / (a - mu)
+        };
+        (1.0 - waits) * (-mu * t).exp() + waits * queued
+    };
+    let (mut low, mut high) = (0.0, 1.0 / mu);
+    while beyond(high) > 1.0 - q && high.is_finite() {
+        high *= 2.0;
+    }
+    for _ in 0..100 {
+        let mid = 0.5 * (low + high);
+        if beyond(mid) > 1.0 - q {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    0.5 * (low + high)
+}
+
 /// Mean response time of M/G/1 FCFS (Pollaczek-Khinchine), from the first two moments
 /// of the service time.
 pub fn mg1_response(lambda: f64, mean: f64, second_moment: f64) -> f64 {
@@ -126,7 +160,7 @@ pub struct Prediction {
     pub model: String,
     pub throughput_rps: f64,
     pub mean_latency_ms: f64,
-    /// The 99th percentile, where the model gives it in closed form (one FCFS server).
+    /// The 99th percentile, where the model gives it (FCFS servers: M/M/1 and M/M/c).
     pub p99_latency_ms: Option<f64>,
 }
 
@@ -177,7 +211,7 @@ pub fn predict(s: &Scenario) -> Option<Prediction> {
             {
                 let c = s.effective_workers();
                 let mu = 1.0 / (cpu + io + extra_s);
-                let p99 = (c == 1).then(|| fcfs_quantile(rate, mu));
+                let p99 = Some(mmc_response_quantile(c, rate, mu, 0.99) * 1e3);
                 (f64::from(c) * mu > rate)
                     .then(|| (format!("M/M/{c}"), mmc_response(c, rate, mu), p99))?
             } else {
@@ -223,6 +257,21 @@ pub fn predict(s: &Scenario) -> Option<Prediction> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_mmc_response_quantile_reduces_to_mm1_and_grows_with_load() {
+        let one = mmc_response_quantile(1, 50.0, 100.0, 0.99);
+        assert!(
+            (one - mm1_response_quantile(50.0, 100.0, 0.99)).abs() < 1e-9,
+            "{one}"
+        );
+        // Light load on many servers: hardly any wait, the service's own quantile.
+        let light = mmc_response_quantile(8, 1.0, 10.0, 0.99);
+        assert!((light - 100f64.ln() / 10.0).abs() < 1e-3, "{light}");
+        assert!(
+            mmc_response_quantile(4, 35.0, 10.0, 0.99) > mmc_response_quantile(4, 20.0, 10.0, 0.99)
+        );
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9 * b.abs().max(1.0)

@@ -92,6 +92,23 @@ fn mmc_waiting_time_percentiles() {
 }
 
 #[test]
+fn mmc_response_time_percentile() {
+    // Four workers with a core each and exponential 100 ms requests of pure waiting at
+    // 30 a second: M/M/4, whose p99 the widgets' theory line draws.
+    let s = scenario(
+        "workers = 4\ncores = 4\narrival_rate = 30\ncpu_ms = 0\nio_ms = 100\n\
+         switch_us = 0\noverhead_us = 0\nrequests = 200000\nwarmup = 5000",
+    );
+    let est = replicate(&s, SEEDS, |r| r.latency_ms.p99 / 1e3);
+    assert_agrees(
+        "M/M/4, p99 response",
+        est,
+        mmc_response_quantile(4, 30.0, 10.0, 0.99),
+        0.03,
+    );
+}
+
+#[test]
 fn the_pool_is_an_mmp_queue_and_the_database_an_mmc_one() {
     // One process with a pool of 2: M/M/2. Four processes with no pool limit and a
     // database of 8 connections, which sees the whole Poisson stream: M/M/8. (Four

@@ -32,6 +32,19 @@ pub fn update_live_values(figure: &Element, value: impl Fn(LiveValue) -> Option<
     }
 }
 
+/// While the reader is asked to guess `target`, the caption must not give it away.
+pub fn hide_live_value(figure: &Element, target: LiveValue) {
+    let selector = format!("[data-live-value=\"{target}\"]");
+    let Ok(spans) = figure.query_selector_all(&selector) else {
+        return;
+    };
+    for index in 0..spans.length() {
+        if let Some(span) = spans.item(index) {
+            span.set_text_content(Some("?"));
+        }
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }

@@ -182,6 +182,9 @@ impl PlannerFigure {
         } else {
             None
         };
+        if self.impossible.is_none() {
+            self.impossible = self.lone_request_too_slow();
+        }
         let own_ms = self.base.cpu_ms + self.base.io_ms + self.base.db_ms;
         let in_flight = self.target_rps * own_ms / 1e3;
         self.searches = Candidate::ALL
@@ -191,7 +194,7 @@ impl PlannerFigure {
                 sizes: candidate.sizes(cores, in_flight),
                 next: 0,
                 outcome: if self.impossible.is_some() {
-                    Outcome::None("beyond the machine".into())
+                    Outcome::None("see the note above".into())
                 } else {
                     Outcome::Searching
                 },
@@ -199,6 +202,20 @@ impl PlannerFigure {
             })
             .collect();
         self.version += 1;
+    }
+
+    /// Queueing can only add to a request's own time, so when a request alone, on an idle
+    /// server, already misses the p99 target (a wide spread of I/O times does that), no
+    /// size will meet it, and the reader should hear why rather than "none fits".
+    fn lone_request_too_slow(&self) -> Option<String> {
+        let light = (self.target_rps * 0.02).max(0.5);
+        let idle = self.trial(Candidate::Uvicorn, (self.base.cores, 1), light)?;
+        (idle.p99 > self.target_p99).then(|| {
+            format!(
+                "No server can do it: even alone on an idle server, 1 request in 100 takes {:.0} ms or more with this spread of times, more than the {:.0} ms target. Waiting in a queue only adds to that. Raise the p99 target, or shorten the slowest waits.",
+                idle.p99, self.target_p99
+            )
+        })
     }
 
     pub fn restart(&mut self, scenario: &Scenario, values: &WidgetValues) {
@@ -395,23 +412,26 @@ impl PlannerFigure {
     }
 
     pub fn html(&self) -> String {
+        // The pool column only means something when requests query a database.
+        let has_db = self.base.db_ms > 0.0;
+        let span = if has_db { 7 } else { 6 };
         let rows: String = self
             .searches
             .iter()
             .map(|s| {
                 let cells = match &s.outcome {
-                    Outcome::Searching => "<td colspan=\"7\">searching…</td>".to_string(),
+                    Outcome::Searching => format!("<td colspan=\"{span}\">searching…</td>"),
                     Outcome::Fits(t) => format!(
-                        "<td>{}</td><td>{}</td><td>{:.0}</td><td>{:.0}</td><td>{:.0}</td><td>{:.0} MB</td><td><code>{}</code></td>",
+                        "<td>{}</td>{}<td>{:.0}</td><td>{:.0}</td><td>{:.0}</td><td>{:.0} MB</td><td><code>{}</code></td>",
                         html_escape::encode_text(&describe_size(s.candidate, (t.processes, t.threads))),
-                        html_escape::encode_text(&self.pool(t)),
+                        if has_db { format!("<td>{}</td>", html_escape::encode_text(&self.pool(t))) } else { String::new() },
                         t.throughput,
                         t.p50,
                         t.p99,
                         t.memory_mb,
                         html_escape::encode_text(&s.candidate.command(t.processes, t.threads)),
                     ),
-                    Outcome::None(why) => format!("<td colspan=\"7\">none fits: {}</td>", html_escape::encode_text(why)),
+                    Outcome::None(why) => format!("<td colspan=\"{span}\" class=\"planner-none\">none fits: {}</td>", html_escape::encode_text(why)),
                 };
                 format!("<tr><th scope=\"row\">{}</th>{cells}</tr>", s.candidate.label())
             })
@@ -431,10 +451,11 @@ impl PlannerFigure {
             )
         });
         format!(
-            "{note}<div class=\"table-wrap\"><table class=\"planner\"><caption>The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {:.0} MB of RAM on {} cores.{pool}</caption>\
-             <thead><tr><th scope=\"col\">server</th><th scope=\"col\">size</th><th scope=\"col\">database pool</th><th scope=\"col\">requests/s</th><th scope=\"col\">p50 ms</th><th scope=\"col\">p99 ms</th><th scope=\"col\">memory</th><th scope=\"col\">command</th></tr></thead>\
+            "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {:.0} MB of RAM on {} cores.{pool}</p><div class=\"table-wrap\"><table class=\"planner\">\
+             <thead><tr><th scope=\"col\">server</th><th scope=\"col\">size</th>{pool_head}<th scope=\"col\">requests/s</th><th scope=\"col\">p50 ms</th><th scope=\"col\">p99 ms</th><th scope=\"col\">memory</th><th scope=\"col\">command</th></tr></thead>\
              <tbody>{rows}</tbody></table></div>",
-            self.target_rps, self.target_p99, self.ram_mb, self.base.cores
+            self.target_rps, self.target_p99, self.ram_mb, self.base.cores,
+            pool_head = if has_db { "<th scope=\"col\">database pool</th>" } else { "" },
         )
     }
 
@@ -452,15 +473,15 @@ impl PlannerFigure {
 }
 
 fn describe_size(candidate: Candidate, (processes, threads): (u32, u32)) -> String {
-    let plural = |n: u32, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let count = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     match candidate {
         Candidate::Gthread => format!(
             "{} x {}",
-            plural(processes, "process"),
-            plural(threads, "thread")
+            count(processes, "process", "processes"),
+            count(threads, "thread", "threads")
         ),
-        Candidate::Sync => plural(processes, "worker"),
-        _ => plural(processes, "process"),
+        Candidate::Sync => count(processes, "worker", "workers"),
+        _ => count(processes, "process", "processes"),
     }
 }
 

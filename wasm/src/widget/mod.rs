@@ -51,6 +51,8 @@ pub enum Msg {
     /// The reader points at (x, y) CSS pixels of a panel.
     Pick(usize, f64, f64),
     Theory(bool),
+    /// Run a prediction block without guessing.
+    SkipGuess,
     Narrate(bool),
     /// Replay: show the moment this many simulated seconds into the run; `None` back to
     /// live.
@@ -221,6 +223,21 @@ impl Component for Widget {
                     Err(err) => self.notes.push(format!("not applied: {err}")),
                 }
             }
+            // Until the reader guesses (or skips), nothing runs: the answer would show.
+            Msg::Toggle | Msg::Step if self.asking() => {
+                if let Some(input) = self.guess.cast::<HtmlInputElement>() {
+                    let _ = input.focus();
+                }
+                return false;
+            }
+            Msg::SkipGuess => {
+                self.prediction = Prediction::None;
+                self.run_s = 0.0;
+                if !self.clock.playing {
+                    self.clock.toggle();
+                }
+                self.schedule(ctx);
+            }
             Msg::Toggle => {
                 self.replay = None;
                 if self.clock.toggle() {
@@ -353,8 +370,13 @@ impl Component for Widget {
 }
 
 impl Widget {
+    fn asking(&self) -> bool {
+        matches!(self.prediction, Prediction::Asking)
+    }
+
     fn schedule(&mut self, ctx: &Context<Self>) {
-        let busy = self.clock.playing || self.figure.status().is_some() || self.replay.is_some();
+        let busy = !self.asking()
+            && (self.clock.playing || self.figure.status().is_some() || self.replay.is_some());
         if busy && self.visible && self.frame.is_none() {
             let link = ctx.link().clone();
             self.frame = Some(request_animation_frame(move |ms| {
@@ -529,7 +551,10 @@ impl Widget {
         if due(&mut self.values_at_ms, VALUES_EVERY_MS) {
             let figure = page::figure_of(&ctx.props().host);
             if let Some(figure) = &figure {
-                page::update_live_values(figure, |v| self.value(v));
+                match (&self.prediction, ctx.props().placeholder.options.predict) {
+                    (Prediction::Asking, Some(target)) => page::hide_live_value(figure, target),
+                    _ => page::update_live_values(figure, |v| self.value(v)),
+                }
             }
             let challenges = &ctx.props().placeholder.options.challenges;
             for (index, challenge) in challenges.iter().enumerate() {

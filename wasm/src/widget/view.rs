@@ -1,7 +1,7 @@
 //! What the scaffold shows: the transport, the prediction, the block's controls, the
 //! figure's panels (click one to follow a request), the replay scrubber, the summary and
-//! the narration, and under "More settings" the other controls, presets, theory,
-//! narration and downloads.
+//! the narration, the theory overlay's switch where queueing theory has an answer, and
+//! under "More settings" the other controls, presets, narration and downloads.
 
 use contract::values;
 use contract::{Key, Value, WidgetKind};
@@ -49,6 +49,13 @@ impl Widget {
                     { Html::from_html_unchecked(extra.into()) }
                 }
                 <p class="widget-summary">{ &self.summary }</p>
+                if self.figure.theory_available() {
+                    <p class="widget-options widget-theory">
+                        <label><input type="checkbox" name="theory" checked={self.theory}
+                            onchange={link.callback(|e: Event| Msg::Theory(e.target_unchecked_into::<HtmlInputElement>().checked()))} />
+                            { "Show what queueing theory predicts" }</label>
+                    </p>
+                }
                 <p class="widget-narration" aria-live="polite">{ if self.narrator.on { self.narrator.said.as_str() } else { "" } }</p>
                 <details class="widget-more">
                     <summary>{ "More settings" }</summary>
@@ -57,11 +64,6 @@ impl Widget {
                     </div>
                     { self.view_presets(ctx) }
                     <p class="widget-options">
-                        if self.figure.theory_available() {
-                            <label><input type="checkbox" name="theory" checked={self.theory}
-                                onchange={link.callback(|e: Event| Msg::Theory(e.target_unchecked_into::<HtmlInputElement>().checked()))} />
-                                { "Show what queueing theory predicts" }</label>
-                        }
                         <label><input type="checkbox" name="narrate" checked={self.narrator.on}
                             onchange={link.callback(|e: Event| Msg::Narrate(e.target_unchecked_into::<HtmlInputElement>().checked()))} />
                             { "Announce changes to screen readers" }</label>
@@ -216,6 +218,8 @@ impl Widget {
                             <input ref={self.guess.clone()} type="number" name="guess" step="any" min="0" inputmode="decimal" required=true />
                         </label>
                         <button type="submit">{ "Run it" }</button>
+                        <button type="button" name="skip-guess" class="widget-skip"
+                            onclick={ctx.link().callback(|_| Msg::SkipGuess)}>{ "Skip" }</button>
                     </form>
                 }
             }

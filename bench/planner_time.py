@@ -1,0 +1,89 @@
+"""Planner search time in Chromium (issue 13): the time from a changed input to the
+planner's finished table, p50 and p95 over 20 changes, on this machine and with 4x CPU
+throttling (Lighthouse's mobile setting). Needs a built site (`explainer build`) and
+Debian's chromium and chromium-driver; selenium is installed into target/bench-venv.
+
+    python3 bench/planner_time.py [DIST]     # DIST defaults to dist/
+"""
+import http.server
+import os
+import statistics
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / "target" / "bench-venv"
+
+# Changes cpu_ms to the next stop (alternating up and down), then waits for the table to
+# have no search left; resolves with the milliseconds taken.
+ONE_CHANGE = """
+const done = arguments[arguments.length - 1];
+const W = document.querySelector('.widget[data-widget=planner]');
+const S = W.querySelector('input[name=cpu_ms]');
+const up = arguments[0] % 2 === 0;
+const t0 = performance.now();
+S.value = String(Number(S.value) + (up ? 1 : -1));
+S.dispatchEvent(new Event('input', {bubbles: true}));
+const busy = () => W.querySelector('.widget-status') || W.textContent.includes('searching');
+const check = () => busy() ? requestAnimationFrame(check) : done(performance.now() - t0);
+requestAnimationFrame(check);
+"""
+
+
+def ensure_selenium() -> None:
+    if not (VENV / "bin" / "python").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "selenium==4.27.1"], check=True)
+
+
+def measure(driver, url: str, throttle: float) -> list[float]:
+    import time
+    driver.get(url)
+    driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    driver.execute_script("document.querySelector('.widget[data-widget=planner]').scrollIntoView({block: 'center'})")
+    for _ in range(600):
+        if driver.execute_script("return document.querySelector('.widget[data-widget=planner]').hasAttribute('data-live')"):
+            break
+        time.sleep(0.05)
+    driver.execute_script("document.querySelector('.widget[data-widget=planner] .widget-more').open = true")
+    driver.set_script_timeout(60)
+    times = [driver.execute_async_script(ONE_CHANGE, i) for i in range(21)]
+    return times[1:]  # the first includes the page settling
+
+
+def main() -> None:
+    if os.environ.get("PLANNER_TIME_IN_VENV") != "1":
+        ensure_selenium()
+        os.execve(str(VENV / "bin" / "python"), [str(VENV / "bin" / "python"), __file__, *sys.argv[1:]],
+                  {**os.environ, "PLANNER_TIME_IN_VENV": "1"})
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    dist = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "dist"
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(dist), **k)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *a: None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
+        options.add_argument(arg)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        for throttle in (1, 4):
+            times = sorted(measure(driver, url, throttle))
+            p95 = times[int(0.95 * (len(times) - 1))]
+            load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+            print(f"planner search, CPU x{throttle}: p50 {statistics.median(times):.0f} ms, p95 {p95:.0f} ms, "
+                  f"max {times[-1]:.0f} ms over {len(times)} changes (load average {load})", flush=True)
+    finally:
+        driver.quit()
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
