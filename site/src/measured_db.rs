@@ -43,6 +43,13 @@ pub fn section(data: Option<&DbMeasurements>) -> Result<String, String> {
         percent(a.median_abs_throughput_error),
         percent(a.median_abs_p99_error),
     );
+    // The criterion's bar (its text above says so too): 80% of the judged points.
+    html.push_str(if a.share >= 0.8 {
+        "<p class=\"measured-verdict\">The model passes this check.</p>"
+    } else {
+        "<p class=\"measured-verdict\"><strong>The model does not pass this check.</strong> \
+         Fewer than 80% of the points agree; the tables and charts below show where it misses, and why.</p>"
+    });
     html.push_str(&agreement_table(data));
     for series in data.series.iter().filter(|s| s.status == "ok") {
         html.push_str(&series_figure(series));
@@ -69,7 +76,7 @@ fn agreement_table(data: &DbMeasurements) -> String {
             };
             format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                text(&s.id),
+                text(if s.label.is_empty() { &s.id } else { &s.label }),
                 text(&s.regime),
                 judged.len(),
                 count(|a| a.throughput_ok),
@@ -109,10 +116,11 @@ pub fn reproduction(data: Option<&DbMeasurements>) -> Result<String, String> {
             let simulated = |f: fn(&contract::measured::DbSimulated) -> Option<f64>| {
                 sim.and_then(f).map_or("–".into(), ms)
             };
+            let noun = if s.processes == 1 { "process" } else { "processes" };
             let processes = if s.threads > 1 {
-                format!("{} × {} threads", s.processes, s.threads)
+                format!("{} {noun} × {} threads", s.processes, s.threads)
             } else {
-                s.processes.to_string()
+                format!("{} {noun}", s.processes)
             };
             let request = if shape == "Grinberg" {
                 "pg_sleep(0.02)"
@@ -120,10 +128,10 @@ pub fn reproduction(data: Option<&DbMeasurements>) -> Result<String, String> {
                 "primary-key read"
             };
             format!(
-                "<tr><td>{request} ({shape})</td><td>{}</td><td>{processes}</td><td>{} per process, {} at pgbouncer</td><td>{}</td>\
+                "<tr><th scope=\"row\">{}<br><small>{request} ({shape}); {processes}, {} each, {} at pgbouncer; {} clients</small></th>\
                  <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 text(if s.label.is_empty() { &s.id } else { &s.label }),
-                s.db_pool,
+                if s.db_pool == 1 { "1 connection".to_string() } else { format!("{} connections", s.db_pool) },
                 s.bouncer_pool,
                 p.clients,
                 ms(m.throughput_rps),
@@ -136,11 +144,12 @@ pub fn reproduction(data: Option<&DbMeasurements>) -> Result<String, String> {
         })
         .collect();
     let m = &data.machine;
+    // Two header rows, so that the six numbers fit a phone-width column.
     Ok(format!(
-        "<div class=\"table-wrap\"><table><caption>Measured on {} cores ({}), PostgreSQL {}, pgbouncer {}, {}: \
-         requests a second and latency in ms</caption>\
-         <thead><tr><th>request</th><th>server</th><th>processes</th><th>database connections</th><th>clients</th>\
-         <th>measured req/s</th><th>p50</th><th>p99</th><th>simulated req/s</th><th>p50</th><th>p99</th></tr></thead>\
+        "<div class=\"table-wrap\"><table class=\"reproduction\"><caption>Measured on {} cores ({}), PostgreSQL {}, pgbouncer {}, {}: \
+         requests a second, and latency in ms</caption>\
+         <thead><tr><th rowspan=\"2\" scope=\"col\">setup</th><th colspan=\"3\" scope=\"colgroup\">measured</th><th colspan=\"3\" scope=\"colgroup\">simulated</th></tr>\
+         <tr><th scope=\"col\">req/s</th><th scope=\"col\">p50</th><th scope=\"col\">p99</th><th scope=\"col\">req/s</th><th scope=\"col\">p50</th><th scope=\"col\">p99</th></tr></thead>\
          <tbody>{rows}</tbody></table></div>",
         m.cores,
         text(&m.cpu_model),

@@ -10,8 +10,10 @@ pub struct Narrator {
     pub on: bool,
     /// What held at the last look.
     holding: Vec<&'static str>,
-    /// The last announcement, and when it was made.
+    /// The last announcement, and when it was made; cleared once none of it holds, so
+    /// the line under the charts never contradicts them.
     pub said: String,
+    said_items: Vec<&'static str>,
     said_at_ms: f64,
 }
 
@@ -21,6 +23,7 @@ impl Default for Narrator {
             on: true,
             holding: Vec::new(),
             said: String::new(),
+            said_items: Vec::new(),
             said_at_ms: f64::NEG_INFINITY,
         }
     }
@@ -37,10 +40,17 @@ impl Narrator {
         if !self.on || new.is_empty() || now_ms - self.said_at_ms < EVERY_MS {
             // Unannounced changes stay new until they can be said.
             self.holding.retain(|n| notices.contains(n));
-            return false;
+            let stale =
+                !self.said.is_empty() && !self.said_items.iter().any(|n| notices.contains(n));
+            if stale {
+                self.said.clear();
+                self.said_items.clear();
+            }
+            return stale;
         }
         self.holding = notices;
         self.said = new.join(" ");
+        self.said_items = new;
         self.said_at_ms = now_ms;
         true
     }
@@ -67,6 +77,11 @@ mod tests {
         );
         assert!(n.hear(vec!["full", "busy", "blocked"], 16_000.0));
         assert_eq!(n.said, "blocked");
+        assert!(
+            n.hear(vec!["full"], 17_000.0),
+            "what was said no longer holds"
+        );
+        assert_eq!(n.said, "");
         n.on = false;
         assert!(!n.hear(vec!["other"], 30_000.0));
     }
