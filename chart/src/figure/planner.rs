@@ -22,7 +22,7 @@ const PANELS: &[Panel] = &[Panel {
 pub(super) const LIVE_REQUESTS: u64 = 4_000;
 pub(super) const STILL_REQUESTS: u64 = 2_000;
 /// Offered loads of the chart, as shares of the target.
-const LOADS: [f64; 8] = [0.25, 0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5];
+const LOADS: [f64; 5] = [0.5, 0.75, 0.9, 1.0, 1.2];
 
 /// A server to size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,17 +65,25 @@ impl Candidate {
 
     /// The sizes to try, smallest first: (processes, threads). A pool can hold no
     /// more requests than it has workers, so by Little's law a sync pool needs at least
-    /// `in_flight` (the target rate times a request's own time) and the search starts a
-    /// little below that, which keeps it to a few trials.
+    /// `in_flight` (the target rate times a request's own time): the ladder starts there
+    /// and climbs about 15% a rung, and the search bisects back down between the last
+    /// rung that failed and the first that fits, which keeps it to a few trials.
     fn sizes(self, cores: u32, in_flight: f64) -> Vec<(u32, u32)> {
-        let from = (0.8 * in_flight).floor().max(1.0) as u32;
+        let from = in_flight.ceil().max(1.0) as u32;
         match self {
-            Candidate::Sync => (from..from + 48).map(|p| (p, 1)).collect(),
+            Candidate::Sync => {
+                let mut ladder = vec![from];
+                while ladder.len() < 40 {
+                    let last = *ladder.last().unwrap_or(&from);
+                    ladder.push((last + 1).max((f64::from(last) * 1.15).ceil() as u32));
+                }
+                ladder.into_iter().map(|p| (p, 1)).collect()
+            }
             Candidate::Gthread => {
                 let mut sizes = Vec::new();
                 for p in 1..=cores.max(1) {
                     for t in [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] {
-                        if p * t * 2 >= from {
+                        if p * t >= from {
                             sizes.push((p, t));
                         }
                     }
@@ -133,6 +141,8 @@ struct Search {
     outcome: Outcome,
     /// p99 against offered load at the chosen size.
     curve: Vec<(f64, f64)>,
+    /// A sync pool between rungs: the largest size that failed and the smallest fit.
+    between: Option<(u32, Trial)>,
 }
 
 pub struct PlannerFigure {
@@ -199,6 +209,7 @@ impl PlannerFigure {
                     Outcome::Searching
                 },
                 curve: Vec::new(),
+                between: None,
             })
             .collect();
         self.version += 1;
@@ -209,7 +220,12 @@ impl PlannerFigure {
     /// size will meet it, and the reader should hear why rather than "none fits".
     fn lone_request_too_slow(&self) -> Option<String> {
         let light = (self.target_rps * 0.02).max(0.5);
-        let idle = self.trial(Candidate::Uvicorn, (self.base.cores, 1), light)?;
+        let idle = self.trial_of(
+            Candidate::Uvicorn,
+            (self.base.cores, 1),
+            light,
+            self.requests / 2,
+        )?;
         (idle.p99 > self.target_p99).then(|| {
             format!(
                 "No server can do it: even alone on an idle server, 1 request in 100 takes {:.0} ms or more with this spread of times, more than the {:.0} ms target. Waiting in a queue only adds to that. Raise the p99 target, or shorten the slowest waits.",
@@ -237,7 +253,19 @@ impl PlannerFigure {
     }
 
     fn trial(&self, candidate: Candidate, size: (u32, u32), rate: f64) -> Option<Trial> {
-        let s = self.scenario(candidate, size, rate);
+        self.trial_of(candidate, size, rate, self.requests)
+    }
+
+    fn trial_of(
+        &self,
+        candidate: Candidate,
+        size: (u32, u32),
+        rate: f64,
+        requests: u64,
+    ) -> Option<Trial> {
+        let mut s = self.scenario(candidate, size, rate);
+        s.requests = requests;
+        s.warmup = requests / 5;
         s.validate().ok()?;
         let r = sim::run(&s);
         Some(Trial {
@@ -266,15 +294,29 @@ impl PlannerFigure {
         if let Outcome::Fits(fit) = search.outcome {
             let share = LOADS[search.curve.len()];
             let point = self
-                .trial(
+                .trial_of(
                     candidate,
                     (fit.processes, fit.threads),
                     self.target_rps * share,
+                    self.requests / 2,
                 )
                 .map_or((self.target_rps * share, f64::NAN), |t| {
                     (self.target_rps * share, t.p99)
                 });
             self.searches[i].curve.push(point);
+            return self.requests * 5;
+        }
+        if let Some((failed, fit)) = search.between {
+            if fit.processes - failed <= 1 {
+                self.searches[i].outcome = Outcome::Fits(fit);
+                return 1;
+            }
+            let mid = (failed + fit.processes) / 2;
+            self.searches[i].between =
+                Some(match self.trial(candidate, (mid, 1), self.target_rps) {
+                    Some(t) if self.fits(&t) => (failed, t),
+                    _ => (mid, fit),
+                });
             return self.requests * 10;
         }
         let Some(&size) = search.sizes.get(search.next) else {
@@ -295,10 +337,22 @@ impl PlannerFigure {
                 trial.memory_mb,
                 self.ram_mb
             ));
-        } else if trial.throughput >= 0.97 * self.target_rps && trial.p99 <= self.target_p99 {
-            self.searches[i].outcome = Outcome::Fits(trial);
+        } else if self.fits(&trial) {
+            let failed = (self.searches[i].next >= 2)
+                .then(|| self.searches[i].sizes[self.searches[i].next - 2].0);
+            match failed {
+                // Rungs apart: the smallest fit is somewhere between.
+                Some(failed) if candidate == Candidate::Sync => {
+                    self.searches[i].between = Some((failed, trial));
+                }
+                _ => self.searches[i].outcome = Outcome::Fits(trial),
+            }
         }
         self.requests * 10
+    }
+
+    fn fits(&self, trial: &Trial) -> bool {
+        trial.throughput >= 0.97 * self.target_rps && trial.p99 <= self.target_p99
     }
 
     /// The planner has no clock: its searches are its work.
@@ -389,12 +443,17 @@ impl PlannerFigure {
                 Outcome::None(_) => LOADS.len() + 1,
             })
             .sum();
-        (done < total && self.impossible.is_none()).then(|| {
-            format!(
-                "Searching: {:.0}% done…",
-                done as f64 / total as f64 * 100.0
-            )
-        })
+        let searching = self
+            .searches
+            .iter()
+            .any(|s| matches!(s.outcome, Outcome::Searching));
+        let what = if searching {
+            "Searching"
+        } else {
+            "Drawing p99 against load"
+        };
+        (done < total && self.impossible.is_none())
+            .then(|| format!("{what}: {:.0}% done…", done as f64 / total as f64 * 100.0))
     }
 
     /// The results as a table: one row per server.
@@ -521,6 +580,9 @@ mod tests {
             (11..=16).contains(&workers),
             "Little's law: about 100 x 0.102 in flight, got {workers}"
         );
+        // The smallest: one worker fewer misses a target (the bisection's other side).
+        let fewer = figure.trial(Candidate::Sync, (workers - 1, 1), 100.0).unwrap();
+        assert!(!figure.fits(&fewer), "{} workers fit too", workers - 1);
         assert_eq!(fit(Candidate::Uvicorn), (1, 1));
         assert!(figure.html().contains("gunicorn -w "));
         assert!(figure.status().is_none());
