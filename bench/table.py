@@ -30,9 +30,9 @@ def run(*cmd: str, env: dict | None = None) -> str:
     return done.stdout + done.stderr
 
 
-def printed(pattern: str, *cmd: str) -> str:
+def printed(pattern: str, *cmd: str, env: dict | None = None) -> str:
     """What a test prints after `pattern`, or why it is missing."""
-    found = re.search(pattern + r"(.*)", run(*cmd))
+    found = re.search(pattern + r"(.*)", run(*cmd, env=env))
     return found.group(1).strip() if found else "failed: run the command to see why"
 
 
@@ -61,7 +61,8 @@ def main() -> None:
     venv = ROOT / "target" / "bench-venv"
     if not (venv / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "simpy==4.1.1"], check=True)
+    # The venv is shared with bench/planner_time.py, which installs only selenium.
+    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "simpy==4.1.1"], check=True)
     simpy = run(str(venv / "bin" / "python"), "bench/simpy_mm4.py").strip()
     seconds = re.search(r"in ([0-9.]+) s", simpy)
     ratio = f"; simulate is {float(seconds.group(1)) / best:.0f}x faster" if seconds else ""

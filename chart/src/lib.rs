@@ -188,8 +188,11 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     let label_font = ("sans-serif", px(12.0)).into_font().color(&palette.text);
     // Room for the widest tick label ("20,000") beside the axis title, so they never overlap.
     let widest = contract::live::format_number(chart.y_max()).chars().count() as f64;
+    // The key sits in a row above the plot, where it can never hide a line.
+    let keyed = chart.series.len() > 1;
     let mut ctx = ChartBuilder::on(area)
         .margin(px(8.0))
+        .margin_top(px(if keyed { 24.0 } else { 8.0 }))
         .margin_right(px(18.0))
         .x_label_area_size(px(34.0))
         .y_label_area_size(px((7.0 * widest + 28.0_f64).max(42.0)))
@@ -246,22 +249,20 @@ pub fn draw_line_chart<DB: DrawingBackend>(
             label_font.clone(),
         )))?;
     }
-    if chart.series.len() > 1 {
-        draw_legend(
-            &ctx.plotting_area().strip_coord_spec(),
-            chart,
-            palette,
-            scale,
-        )?;
+    if keyed {
+        let left = ctx.plotting_area().get_pixel_range().0.start;
+        draw_legend(area, left, chart, palette, scale)?;
     }
     area.present()
 }
 
-/// The key of a chart with several lines, top left in the plot. Drawn here rather than
-/// by plotters, whose legend measures its text through the page on wasm (a styled
-/// element per label, which the site's Content-Security-Policy refuses).
+/// The key of a chart with several lines: one row above the plot, from its left edge
+/// (`left`, in pixels of `area`). Drawn here rather than by plotters, whose legend
+/// measures its text through the page on wasm (a styled element per label, which the
+/// site's Content-Security-Policy refuses).
 fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
+    left: i32,
     chart: &LineChart<'_>,
     palette: &Palette,
     scale: f64,
@@ -270,32 +271,15 @@ fn draw_legend<DB: DrawingBackend>(
     let font = ("sans-serif", px(12.0) as u32)
         .into_font()
         .color(&palette.text);
-    let longest = chart
-        .series
-        .iter()
-        .map(|s| s.label.chars().count())
-        .max()
-        .unwrap_or(0);
-    let (width, line) = (px(30.0 + 7.0 * longest as f64), px(16.0));
-    let height = line * chart.series.len() as i32 + px(6.0);
-    let corner = (px(6.0), px(4.0));
-    area.draw(&Rectangle::new(
-        [corner, (corner.0 + width, corner.1 + height)],
-        palette.background.mix(0.85).filled(),
-    ))?;
+    let y = px(14.0);
+    let mut x = left;
     for (index, series) in chart.series.iter().enumerate() {
         let color = palette.series[index % palette.series.len()];
-        let y = corner.1 + px(11.0) + line * index as i32;
         let style = color.stroke_width(px(2.0).max(1) as u32);
-        area.draw(&PathElement::new(
-            vec![(corner.0 + px(4.0), y), (corner.0 + px(20.0), y)],
-            style,
-        ))?;
-        area.draw(&Text::new(
-            series.label,
-            (corner.0 + px(26.0), y - px(6.0)),
-            font.clone(),
-        ))?;
+        area.draw(&PathElement::new(vec![(x, y), (x + px(16.0), y)], style))?;
+        area.draw(&Text::new(series.label, (x + px(20.0), y - px(6.0)), font.clone()))?;
+        // An estimate of the label's width: the canvas cannot be asked on every backend.
+        x += px(20.0 + 6.5 * series.label.chars().count() as f64 + 14.0);
     }
     Ok(())
 }
