@@ -277,7 +277,11 @@ fn draw_legend<DB: DrawingBackend>(
         let color = palette.series[index % palette.series.len()];
         let style = color.stroke_width(px(2.0).max(1) as u32);
         area.draw(&PathElement::new(vec![(x, y), (x + px(16.0), y)], style))?;
-        area.draw(&Text::new(series.label, (x + px(20.0), y - px(6.0)), font.clone()))?;
+        area.draw(&Text::new(
+            series.label,
+            (x + px(20.0), y - px(6.0)),
+            font.clone(),
+        ))?;
         // An estimate of the label's width: the canvas cannot be asked on every backend.
         x += px(20.0 + 6.5 * series.label.chars().count() as f64 + 14.0);
     }

@@ -581,7 +581,9 @@ mod tests {
             "Little's law: about 100 x 0.102 in flight, got {workers}"
         );
         // The smallest: one worker fewer misses a target (the bisection's other side).
-        let fewer = figure.trial(Candidate::Sync, (workers - 1, 1), 100.0).unwrap();
+        let fewer = figure
+            .trial(Candidate::Sync, (workers - 1, 1), 100.0)
+            .unwrap();
         assert!(!figure.fits(&fewer), "{} workers fit too", workers - 1);
         assert_eq!(fit(Candidate::Uvicorn), (1, 1));
         assert!(figure.html().contains("gunicorn -w "));

@@ -243,19 +243,48 @@ impl Timeline {
         let (t0, t1) = (self.now - SPAN_S, self.now);
         let dt = (t1 - t0) / columns as f64;
         let what = if self.loops { "loop" } else { "worker" };
+        let title = format!("the last {SPAN_S:.0} simulated seconds, one row per {what}:");
+        area.draw(&Text::new(title.clone(), (label_w, px(1.0)), font.clone()))?;
+        // The key, after the title: colour alone must not carry the meaning.
+        let s = &palette.states;
+        let mut key: Vec<(&str, RGBColor)> =
+            vec![("CPU", s.cpu), ("I/O", s.io), ("database", s.db)];
+        if self.loops {
+            key.push(("blocked", s.blocked));
+        } else {
+            key.push(("waiting", s.waiting));
+        }
+        let mut x = label_w + px(6.0 * title.chars().count() as f64 + 8.0);
+        for (label, color) in key {
+            area.draw(&Rectangle::new(
+                [(x, px(3.0)), (x + px(9.0), px(12.0))],
+                color.filled(),
+            ))?;
+            area.draw(&Text::new(label, (x + px(12.0), px(1.0)), font.clone()))?;
+            x += px(12.0 + 6.5 * label.chars().count() as f64 + 10.0);
+        }
+        let bottom = top + shown as i32 * row_h;
         area.draw(&Text::new(
-            format!("the last {SPAN_S:.0} simulated seconds, one row per {what}"),
-            (label_w, px(1.0)),
+            format!("-{SPAN_S:.0} s"),
+            (label_w, bottom + px(1.0)),
+            font.clone(),
+        ))?;
+        area.draw(&Text::new(
+            "now",
+            (w as i32 - px(26.0), bottom + px(1.0)),
             font.clone(),
         ))?;
         for (r, segments) in self.rows.iter().take(shown).enumerate() {
             let y = top + r as i32 * row_h;
-            if row_h >= px(11.0) {
-                area.draw(&Text::new(
-                    format!("{what} {}", r + 1),
-                    (px(2.0), y + row_h / 4),
-                    font.clone(),
-                ))?;
+            // With many rows, only the first and the last are named.
+            let named = row_h >= px(11.0) || r == 0 || r + 1 == shown;
+            if named {
+                let text = if row_h >= px(11.0) {
+                    format!("{what} {}", r + 1)
+                } else {
+                    format!("{}", r + 1)
+                };
+                area.draw(&Text::new(text, (px(2.0), y + row_h / 4), font.clone()))?;
             }
             let states = columns_of(segments, t0, dt, columns, selected);
             let mut c = 0;
