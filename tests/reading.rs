@@ -307,6 +307,20 @@ async fn every_blocks_embed_shows_exactly_that_block() {
 /// The widget's summary after: pause, reset, 25 steps, and its background work done.
 async fn stepped_text(browser: &Browser, i: usize) -> String {
     go_live(browser, i).await;
+    // A block that asks for a guess first runs only once the reader answers or skips.
+    browser
+        .eval(&at(
+            i,
+            "const skip = W.querySelector('button[name=skip-guess]'); if (skip) skip.click();",
+        ))
+        .await;
+    browser
+        .wait_for(
+            &format!("widget {i} to stop asking"),
+            &at(i, "return W.querySelector('.widget-predict') === null"),
+            WAIT,
+        )
+        .await;
     browser
         .eval(&at(
             i,
