@@ -181,7 +181,17 @@ async fn a_prediction_block_hides_its_answer_until_the_reader_guesses() {
         .click()
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Thirty animation frames: time enough for a running widget to have moved.
+    browser
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; let n = 0;
+             const tick = () => (++n >= 30 ? done(n) : requestAnimationFrame(tick));
+             requestAnimationFrame(tick);",
+            vec![],
+        )
+        .await
+        .unwrap();
     let state = browser
         .eval(&format!(
             "{w} return [!!W.querySelector('.widget-predict'), document.activeElement && document.activeElement.name, {hidden}]"

@@ -99,7 +99,6 @@
       // Storage refused: nothing remembered, nothing to count.
     }
     line.textContent = `Challenges: ${done} of ${ids.length} done`;
-    line.hidden = false;
   }
 
   // On an embed page inside another site's iframe: tell the parent how tall the page

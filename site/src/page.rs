@@ -228,13 +228,14 @@ fn table_of_contents(rendered: &Rendered) -> String {
         return String::new();
     }
     // The page script fills this in from what the reader has done, when scripts run.
+    // The line is there (blank) from the first paint, so filling it moves nothing.
     let challenges: usize = rendered
         .widgets
         .iter()
         .map(|w| w.placeholder.options.challenges.len())
         .sum();
     let progress = if challenges > 0 {
-        format!("<p class=\"challenge-progress\" data-challenges=\"{challenges}\" hidden></p>")
+        format!("<p class=\"challenge-progress\" data-challenges=\"{challenges}\">&nbsp;</p>")
     } else {
         String::new()
     };
