@@ -13,9 +13,14 @@ function loadBundle() {
   return bundle;
 }
 
+// Widgets that come near the viewport together would otherwise all mount in the task
+// that finished loading the bundle: one long task. Each waits for a task of its own.
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 async function mount(element) {
   try {
     const module = await loadBundle();
+    await nextTask();
     module.mount(element);
   } catch (error) {
     element.dataset.error = String(error);
