@@ -8,17 +8,13 @@ selenium is installed into target/bench-venv.
 
     python3 bench/first_widget.py [RUNS] [DIST]     # RUNS defaults to 5, DIST to dist/
 """
-import http.server
-import mimetypes
-import os
 import statistics
-import subprocess
 import sys
-import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / "target" / "bench-venv"
+import chromium
+
+ROOT = chromium.ROOT
 
 # Runs before the page's own scripts: notes when the first widget goes live.
 WATCH = """
@@ -31,47 +27,8 @@ new MutationObserver((_, observer) => {
 """
 
 
-class Precompressed(http.server.SimpleHTTPRequestHandler):
-    """Sends `file.br` or `file.gz` for `file` when the client accepts it."""
-
-    def send_head(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        accepts = self.headers.get("Accept-Encoding", "")
-        for encoding, ext in (("br", ".br"), ("gzip", ".gz")):
-            packed = path.with_name(path.name + ext)
-            if encoding in accepts and packed.is_file():
-                body = packed.read_bytes()
-                self.send_response(200)
-                kind = "application/wasm" if path.suffix == ".wasm" else mimetypes.guess_type(path.name)[0]
-                self.send_header("Content-Type", kind or "application/octet-stream")
-                self.send_header("Content-Encoding", encoding)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                return None
-        return super().send_head()
-
-    def log_message(self, *args):
-        pass
-
-
-def ensure_selenium() -> None:
-    if not (VENV / "bin" / "python").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "selenium==4.27.1"], check=True)
-
-
 def one_load(url: str) -> float:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=412,823"):
-        options.add_argument(arg)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium.driver(412, 823)
     try:
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
@@ -97,15 +54,10 @@ def one_load(url: str) -> float:
 
 
 def main() -> None:
-    if os.environ.get("FIRST_WIDGET_IN_VENV") != "1":
-        ensure_selenium()
-        os.execve(str(VENV / "bin" / "python"), [str(VENV / "bin" / "python"), __file__, *sys.argv[1:]],
-                  {**os.environ, "FIRST_WIDGET_IN_VENV": "1"})
+    chromium.in_venv(__file__)
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     dist = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "dist"
-    handler = lambda *a, **k: Precompressed(*a, directory=str(dist), **k)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = chromium.serve(dist)
     url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
     try:
         times = sorted(one_load(url) for _ in range(runs))

@@ -5,16 +5,13 @@ Debian's chromium and chromium-driver; selenium is installed into target/bench-v
 
     python3 bench/planner_time.py [DIST]     # DIST defaults to dist/
 """
-import http.server
-import os
 import statistics
-import subprocess
 import sys
-import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / "target" / "bench-venv"
+import chromium
+
+ROOT = chromium.ROOT
 
 # Changes cpu_ms to the next stop (alternating up and down), then waits for the table to
 # have no search left; resolves with the milliseconds taken.
@@ -39,12 +36,6 @@ requestAnimationFrame(check);
 """
 
 
-def ensure_selenium() -> None:
-    if not (VENV / "bin" / "python").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    subprocess.run([str(VENV / "bin" / "pip"), "install", "--quiet", "selenium==4.27.1"], check=True)
-
-
 def measure(driver, url: str, throttle: float) -> list[float]:
     import time
     driver.get(url)
@@ -61,25 +52,11 @@ def measure(driver, url: str, throttle: float) -> list[float]:
 
 
 def main() -> None:
-    if os.environ.get("PLANNER_TIME_IN_VENV") != "1":
-        ensure_selenium()
-        os.execve(str(VENV / "bin" / "python"), [str(VENV / "bin" / "python"), __file__, *sys.argv[1:]],
-                  {**os.environ, "PLANNER_TIME_IN_VENV": "1"})
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
+    chromium.in_venv(__file__)
     dist = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "dist"
-    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(dist), **k)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.RequestHandlerClass.log_message = lambda *a: None
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server = chromium.serve(dist)
     url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
-
-    options = webdriver.ChromeOptions()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
-        options.add_argument(arg)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chromium.driver(1280, 900)
     try:
         for throttle in (1, 4):
             pairs = measure(driver, url, throttle)

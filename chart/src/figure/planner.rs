@@ -154,6 +154,8 @@ pub struct PlannerFigure {
     searches: Vec<Search>,
     /// A plain explanation when no server can meet the targets on this machine.
     impossible: Option<String>,
+    /// Whether a lone request was checked against the p99 target yet.
+    lone_checked: bool,
     version: u64,
 }
 
@@ -167,6 +169,7 @@ impl PlannerFigure {
             requests,
             searches: Vec::new(),
             impossible: None,
+            lone_checked: false,
             version: 0,
         };
         figure.start();
@@ -192,9 +195,9 @@ impl PlannerFigure {
         } else {
             None
         };
-        if self.impossible.is_none() {
-            self.impossible = self.lone_request_too_slow();
-        }
+        // The lone-request check is a simulation run: it is the search's first piece of
+        // work, not done here in the reader's input handler.
+        self.lone_checked = self.impossible.is_some();
         let own_ms = self.base.cpu_ms + self.base.io_ms + self.base.db_ms;
         let in_flight = self.target_rps * own_ms / 1e3;
         self.searches = Candidate::ALL
@@ -282,6 +285,17 @@ impl PlannerFigure {
     /// Runs the next trial of the first search still going; returns the events spent
     /// (roughly: one trial's), or 0 when every search is done.
     pub fn work(&mut self, _budget: u64) -> u64 {
+        if !self.lone_checked {
+            self.lone_checked = true;
+            self.version += 1;
+            if let Some(why) = self.lone_request_too_slow() {
+                self.impossible = Some(why);
+                for search in &mut self.searches {
+                    search.outcome = Outcome::None("see the note above".into());
+                }
+            }
+            return self.requests * 5;
+        }
         let Some(i) = self.searches.iter().position(|s| {
             matches!(s.outcome, Outcome::Searching)
                 || (matches!(s.outcome, Outcome::Fits(_)) && s.curve.len() < LOADS.len())
@@ -456,13 +470,9 @@ impl PlannerFigure {
             .then(|| format!("{what}: {:.0}% done…", done as f64 / total as f64 * 100.0))
     }
 
-    /// The results as a table: one row per server.
     /// Database connections a size needs per process: the pool it was given, or with
     /// no limit, the queries in flight by Little's law (rate times query time).
     fn pool(&self, trial: &Trial) -> String {
-        if self.base.db_ms <= 0.0 {
-            return "–".into();
-        }
         if trial.pool > 0 {
             return format!("{} per process", trial.pool);
         }
@@ -470,6 +480,7 @@ impl PlannerFigure {
         format!("about {:.0} per process in use", per_process.ceil())
     }
 
+    /// The results as a table: one row per server.
     pub fn html(&self) -> String {
         // The pool column only means something when requests query a database.
         let has_db = self.base.db_ms > 0.0;

@@ -12,8 +12,7 @@ pub struct Narrator {
     holding: Vec<&'static str>,
     /// The last announcement, and when it was made; cleared once none of it holds, so
     /// the line under the charts never contradicts them.
-    pub said: String,
-    said_items: Vec<&'static str>,
+    said: Vec<&'static str>,
     said_at_ms: f64,
 }
 
@@ -22,14 +21,18 @@ impl Default for Narrator {
         Narrator {
             on: true,
             holding: Vec::new(),
-            said: String::new(),
-            said_items: Vec::new(),
+            said: Vec::new(),
             said_at_ms: f64::NEG_INFINITY,
         }
     }
 }
 
 impl Narrator {
+    /// What the live region says now.
+    pub fn said(&self) -> String {
+        self.said.join(" ")
+    }
+
     /// Takes what holds now; returns true when there is something new to announce.
     pub fn hear(&mut self, notices: Vec<&'static str>, now_ms: f64) -> bool {
         let new: Vec<&'static str> = notices
@@ -40,17 +43,14 @@ impl Narrator {
         if !self.on || new.is_empty() || now_ms - self.said_at_ms < EVERY_MS {
             // Unannounced changes stay new until they can be said.
             self.holding.retain(|n| notices.contains(n));
-            let stale =
-                !self.said.is_empty() && !self.said_items.iter().any(|n| notices.contains(n));
+            let stale = !self.said.is_empty() && !self.said.iter().any(|n| notices.contains(n));
             if stale {
                 self.said.clear();
-                self.said_items.clear();
             }
             return stale;
         }
         self.holding = notices;
-        self.said = new.join(" ");
-        self.said_items = new;
+        self.said = new;
         self.said_at_ms = now_ms;
         true
     }
@@ -64,24 +64,24 @@ mod tests {
     fn a_condition_is_said_once_when_it_starts_and_not_too_often() {
         let mut n = Narrator::default();
         assert!(n.hear(vec!["full"], 0.0));
-        assert_eq!(n.said, "full");
+        assert_eq!(n.said(), "full");
         assert!(
             !n.hear(vec!["full"], 10_000.0),
             "still holding: nothing new"
         );
         assert!(n.hear(vec!["full", "busy"], 11_000.0));
-        assert_eq!(n.said, "busy");
+        assert_eq!(n.said(), "busy");
         assert!(
             !n.hear(vec!["full", "busy", "blocked"], 12_000.0),
             "too soon"
         );
         assert!(n.hear(vec!["full", "busy", "blocked"], 16_000.0));
-        assert_eq!(n.said, "blocked");
+        assert_eq!(n.said(), "blocked");
         assert!(
             n.hear(vec!["full"], 17_000.0),
             "what was said no longer holds"
         );
-        assert_eq!(n.said, "");
+        assert_eq!(n.said(), "");
         n.on = false;
         assert!(!n.hear(vec!["other"], 30_000.0));
     }

@@ -56,7 +56,7 @@ impl Widget {
                             { "Show what queueing theory predicts" }</label>
                     </p>
                 }
-                <p class="widget-narration" aria-live="polite">{ if self.narrator.on { self.narrator.said.as_str() } else { "" } }</p>
+                <p class="widget-narration" aria-live="polite">{ if self.narrator.on { self.narrator.said() } else { String::new() } }</p>
                 <details class="widget-more">
                     <summary>{ "More settings" }</summary>
                     <div class="widget-controls">
