@@ -19,7 +19,7 @@ const PANELS: &[Panel] = &[Panel {
 }];
 
 /// Requests per trial run, live and in a static figure.
-pub(super) const LIVE_REQUESTS: u64 = 4_000;
+pub(super) const LIVE_REQUESTS: u64 = 2_500;
 pub(super) const STILL_REQUESTS: u64 = 2_000;
 /// Offered loads of the chart, as shares of the target.
 const LOADS: [f64; 5] = [0.5, 0.75, 0.9, 1.0, 1.2];
@@ -68,8 +68,13 @@ impl Candidate {
     /// `in_flight` (the target rate times a request's own time): the ladder starts there
     /// and climbs about 15% a rung, and the search bisects back down between the last
     /// rung that failed and the first that fits, which keeps it to a few trials.
-    fn sizes(self, cores: u32, in_flight: f64) -> Vec<(u32, u32)> {
+    ///
+    /// A gthread process (the GIL) and an event loop run on one core at most, so they
+    /// need more processes than the cores their CPU keeps busy (`cpu_cores`): fewer
+    /// cannot keep up, and are not tried.
+    fn sizes(self, cores: u32, in_flight: f64, cpu_cores: f64) -> Vec<(u32, u32)> {
         let from = in_flight.ceil().max(1.0) as u32;
+        let fewest = (cpu_cores.floor() as u32 + 1).min(cores.max(1));
         match self {
             Candidate::Sync => {
                 let mut ladder = vec![from];
@@ -81,7 +86,7 @@ impl Candidate {
             }
             Candidate::Gthread => {
                 let mut sizes = Vec::new();
-                for p in 1..=cores.max(1) {
+                for p in fewest..=cores.max(1) {
                     for t in [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024] {
                         if p * t >= from {
                             sizes.push((p, t));
@@ -92,7 +97,7 @@ impl Candidate {
                 sizes
             }
             // One event-loop process per core at most: more only share the cores.
-            _ => (1..=cores.max(1)).map(|p| (p, 1)).collect(),
+            _ => (fewest..=cores.max(1)).map(|p| (p, 1)).collect(),
         }
     }
 
@@ -204,7 +209,7 @@ impl PlannerFigure {
             .iter()
             .map(|&candidate| Search {
                 candidate,
-                sizes: candidate.sizes(cores, in_flight),
+                sizes: candidate.sizes(cores, in_flight, self.cpu_cores(candidate)),
                 next: 0,
                 outcome: if self.impossible.is_some() {
                     Outcome::None("see the note above".into())
@@ -216,6 +221,15 @@ impl PlannerFigure {
             })
             .collect();
         self.version += 1;
+    }
+
+    /// The cores a server's CPU keeps busy at the target rate: the request's mean CPU
+    /// (heavy ones included) and the server's own per request.
+    fn cpu_cores(&self, candidate: Candidate) -> f64 {
+        let s = self.scenario(candidate, (1, 1), self.target_rps);
+        let h = s.heavy_share;
+        let cpu_ms = (1.0 - h) * s.cpu_ms + h * s.effective_heavy_cpu_ms();
+        self.target_rps * (cpu_ms + s.effective_overhead_us() / 1e3) / 1e3
     }
 
     /// Queueing can only add to a request's own time, so when a request alone, on an idle
@@ -250,7 +264,7 @@ impl PlannerFigure {
         s.clients = None;
         s.arrival_rate = Some(rate.max(0.001));
         s.requests = self.requests;
-        s.warmup = self.requests / 5;
+        s.warmup = self.requests / 10;
         s.max_tasks = None;
         s
     }
@@ -268,7 +282,8 @@ impl PlannerFigure {
     ) -> Option<Trial> {
         let mut s = self.scenario(candidate, size, rate);
         s.requests = requests;
-        s.warmup = requests / 5;
+        // Open arrivals start on an idle server, which fills within a few hundred.
+        s.warmup = requests / 10;
         s.validate().ok()?;
         let r = sim::run(&s);
         Some(Trial {
@@ -287,7 +302,6 @@ impl PlannerFigure {
     pub fn work(&mut self, _budget: u64) -> u64 {
         if !self.lone_checked {
             self.lone_checked = true;
-            self.version += 1;
             if let Some(why) = self.lone_request_too_slow() {
                 self.impossible = Some(why);
                 for search in &mut self.searches {
@@ -296,13 +310,16 @@ impl PlannerFigure {
             }
             return self.requests * 5;
         }
-        let Some(i) = self.searches.iter().position(|s| {
-            matches!(s.outcome, Outcome::Searching)
-                || (matches!(s.outcome, Outcome::Fits(_)) && s.curve.len() < LOADS.len())
-        }) else {
+        // Every server's size first, so the table is complete before the chart's
+        // curves, which take as many runs again, fill in.
+        let searching = |s: &Search| matches!(s.outcome, Outcome::Searching);
+        let drawing =
+            |s: &Search| matches!(s.outcome, Outcome::Fits(_)) && s.curve.len() < LOADS.len();
+        let Some(i) = (self.searches.iter().position(searching))
+            .or_else(|| self.searches.iter().position(drawing))
+        else {
             return 0;
         };
-        self.version += 1;
         let search = &self.searches[i];
         let candidate = search.candidate;
         if let Outcome::Fits(fit) = search.outcome {
@@ -318,6 +335,8 @@ impl PlannerFigure {
                     (self.target_rps * share, t.p99)
                 });
             self.searches[i].curve.push(point);
+            // Only the curves are drawn: the canvas changes with them alone.
+            self.version += 1;
             return self.requests * 5;
         }
         if let Some((failed, fit)) = search.between {

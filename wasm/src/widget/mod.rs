@@ -80,6 +80,9 @@ const SUMMARY_EVERY_MS: f64 = 2000.0;
 const VALUES_EVERY_MS: f64 = 500.0;
 /// Wall time a frame may spend on background work (a load sweep, a replay), ms.
 const WORK_MS_PER_FRAME: f64 = 8.0;
+/// The same for a figure with nothing to animate (the planner's search): longer slices
+/// spend less of a slow phone's time drawing between them, at about 30 frames a second.
+const STILL_WORK_MS_PER_FRAME: f64 = 30.0;
 /// Simulated seconds before a prediction's answer is shown: the numbers settle first.
 const ANSWER_AFTER_S: f64 = 12.0;
 
@@ -397,7 +400,12 @@ impl Widget {
             self.run_s += dt_s;
         }
         let had_work = self.figure.status().is_some() || self.replay.is_some();
-        while environment::now_ms() - started < WORK_MS_PER_FRAME {
+        let slice = if self.figure.is_still() && self.replay.is_none() {
+            STILL_WORK_MS_PER_FRAME
+        } else {
+            WORK_MS_PER_FRAME
+        };
+        while environment::now_ms() - started < slice {
             if let Some(replay) = &mut self.replay {
                 if replay.seek() {
                     break;
