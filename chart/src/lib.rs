@@ -188,14 +188,35 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     let label_font = ("sans-serif", px(12.0)).into_font().color(&palette.text);
     // Room for the widest tick label ("20,000") beside the axis title, so they never overlap.
     let widest = contract::live::format_number(chart.y_max()).chars().count() as f64;
-    // The key sits in a row above the plot, where it can never hide a line.
+    let y_label_area = px((7.0 * widest + 28.0_f64).max(42.0));
+    // The key sits above the plot, where it can never hide a line: in one row from the
+    // plot's left edge when it fits, else in as few rows as it needs from the chart's
+    // left edge (a phone's 360 px).
     let keyed = chart.series.len() > 1;
+    let key = if keyed {
+        let width = area.dim_in_pixel().0.saturating_sub(px(8.0));
+        let one_row = key_layout(chart, (px(8.0) + y_label_area) as i32, width, scale);
+        if one_row.iter().all(|e| e.row == 0) {
+            one_row
+        } else {
+            key_layout(chart, px(8.0) as i32, width, scale)
+        }
+    } else {
+        Vec::new()
+    };
+    let rows = key.iter().map(|k| k.row + 1).max().unwrap_or(0);
+    // Rows over the axis' tick labels leave room for the top one.
+    let key_height = match rows {
+        0 => 8.0,
+        1 => 24.0,
+        _ => 32.0 + KEY_ROW_PX * (rows - 1) as f64,
+    };
     let mut ctx = ChartBuilder::on(area)
         .margin(px(8.0))
-        .margin_top(px(if keyed { 24.0 } else { 8.0 }))
+        .margin_top(px(key_height))
         .margin_right(px(18.0))
         .x_label_area_size(px(34.0))
-        .y_label_area_size(px((7.0 * widest + 28.0_f64).max(42.0)))
+        .y_label_area_size(y_label_area)
         .build_cartesian_2d(x0..x1, 0.0..chart.y_max())?;
     let x_format = |v: &f64| {
         if chart.x_log {
@@ -249,20 +270,48 @@ pub fn draw_line_chart<DB: DrawingBackend>(
             label_font.clone(),
         )))?;
     }
-    if keyed {
-        let left = ctx.plotting_area().get_pixel_range().0.start;
-        draw_legend(area, left, chart, palette, scale)?;
-    }
+    draw_key(area, &key, chart, palette, scale)?;
     area.present()
 }
 
-/// The key of a chart with several lines: one row above the plot, from its left edge
-/// (`left`, in pixels of `area`). Drawn here rather than by plotters, whose legend
-/// measures its text through the page on wasm (a styled element per label, which the
-/// site's Content-Security-Policy refuses).
-fn draw_legend<DB: DrawingBackend>(
+/// Height of a row of the key, px before scaling.
+const KEY_ROW_PX: f64 = 18.0;
+
+/// Where one series' entry in the key goes: its row, and its left edge in pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct KeyEntry {
+    row: usize,
+    x: i32,
+}
+
+/// Lays the key's entries out left to right from `left`, starting a new row (again
+/// from `left`) when an entry would cross `width`.
+fn key_layout(chart: &LineChart<'_>, left: i32, width: u32, scale: f64) -> Vec<KeyEntry> {
+    let px = |v: f64| (v * scale).round() as i32;
+    let (mut row, mut x) = (0, left);
+    chart
+        .series
+        .iter()
+        .map(|series| {
+            // An estimate of the label's width: the canvas cannot be asked on every
+            // backend.
+            let entry = px(20.0 + 6.0 * series.label.chars().count() as f64);
+            if x > left && x + entry > width as i32 {
+                (row, x) = (row + 1, left);
+            }
+            let placed = KeyEntry { row, x };
+            x += entry + px(14.0);
+            placed
+        })
+        .collect()
+}
+
+/// The key of a chart with several lines, at the places `key_layout` gave. Drawn here
+/// rather than by plotters, whose legend measures its text through the page on wasm
+/// (a styled element per label, which the site's Content-Security-Policy refuses).
+fn draw_key<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    left: i32,
+    key: &[KeyEntry],
     chart: &LineChart<'_>,
     palette: &Palette,
     scale: f64,
@@ -271,19 +320,16 @@ fn draw_legend<DB: DrawingBackend>(
     let font = ("sans-serif", px(12.0) as u32)
         .into_font()
         .color(&palette.text);
-    let y = px(14.0);
-    let mut x = left;
-    for (index, series) in chart.series.iter().enumerate() {
+    for (index, (series, entry)) in chart.series.iter().zip(key).enumerate() {
         let color = palette.series[index % palette.series.len()];
         let style = color.stroke_width(px(2.0).max(1) as u32);
+        let (x, y) = (entry.x, px(14.0 + KEY_ROW_PX * entry.row as f64));
         area.draw(&PathElement::new(vec![(x, y), (x + px(16.0), y)], style))?;
         area.draw(&Text::new(
             series.label,
             (x + px(20.0), y - px(6.0)),
             font.clone(),
         ))?;
-        // An estimate of the label's width: the canvas cannot be asked on every backend.
-        x += px(20.0 + 6.5 * series.label.chars().count() as f64 + 14.0);
     }
     Ok(())
 }
@@ -291,6 +337,35 @@ fn draw_legend<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_wraps_to_the_width() {
+        let labels = [
+            "gunicorn, sync workers",
+            "gunicorn, gthread",
+            "gunicorn, gevent",
+        ];
+        let chart = LineChart {
+            x_label: "x",
+            y_label: "y",
+            x_range: (0.0, 1.0),
+            series: labels
+                .iter()
+                .map(|label| Series { label, points: &[] })
+                .collect(),
+            x_log: false,
+            marker: None,
+            guides: Vec::new(),
+        };
+        let wide = key_layout(&chart, 50, 1000, 1.0);
+        assert!(wide.iter().all(|e| e.row == 0), "{wide:?}");
+        let narrow = key_layout(&chart, 50, 300, 1.0);
+        assert_eq!(narrow.iter().map(|e| e.row).collect::<Vec<_>>(), [0, 1, 2]);
+        assert!(narrow.iter().all(|e| e.x == 50));
+        // Two short labels share a row.
+        let pair = key_layout(&chart, 50, 330, 1.0);
+        assert_eq!(pair.iter().map(|e| e.row).collect::<Vec<_>>(), [0, 1, 1]);
+    }
 
     #[test]
     fn nice_ceiling_rounds_up_to_round_numbers() {
