@@ -78,6 +78,10 @@ enum Prediction {
 /// Summaries change at most this often, and the caption's numbers.
 const SUMMARY_EVERY_MS: f64 = 2000.0;
 const VALUES_EVERY_MS: f64 = 500.0;
+/// Wall time a frame may spend drawing panels, ms; at least one is drawn. On a slow
+/// phone a widget's four to ten panels take several frames, each a short task, rather
+/// than one long one that holds up the page.
+const DRAW_MS_PER_FRAME: f64 = 6.0;
 /// Wall time a frame may spend on background work (a load sweep, a replay), ms.
 const WORK_MS_PER_FRAME: f64 = 8.0;
 /// The same for a figure with nothing to animate (the planner's search): longer slices
@@ -101,6 +105,11 @@ pub struct Widget {
     guess: NodeRef,
     /// The version of each panel last drawn; `None` draws it next time.
     drawn: Vec<Option<u64>>,
+    /// The panel a frame starts drawing at: a frame draws what its time allows, and the
+    /// next one goes on from there, so no panel waits behind the others for long.
+    draw_from: usize,
+    /// Whether every panel was drawn once (then the placeholder gets `data-live`).
+    shown: bool,
     theme: environment::ThemeWatch,
     notes: Vec<String>,
     summary: String,
@@ -185,6 +194,8 @@ impl Component for Widget {
             canvases: (0..panels).map(|_| NodeRef::default()).collect(),
             guess: NodeRef::default(),
             drawn: vec![None; panels],
+            draw_from: 0,
+            shown: false,
             theme: environment::ThemeWatch::default(),
             notes: from_link.notes,
             summary: String::new(),
@@ -247,13 +258,11 @@ impl Component for Widget {
                     self.schedule(ctx);
                 } else {
                     self.frame = None;
-                    self.draw(false);
                 }
             }
             Msg::Step => {
                 self.replay = None;
                 self.figure.step();
-                self.draw(false);
                 self.refresh(ctx, None);
                 self.steps += 1;
                 let _ = ctx
@@ -343,13 +352,10 @@ impl Component for Widget {
                     .as_mut()
                     .map_or(&mut self.figure, |r| &mut r.figure);
                 self.story = shown.pick(index, x, y).then(|| shown.story()).flatten();
-                self.drawn.iter_mut().for_each(|d| *d = None);
-                self.draw(false);
             }
             Msg::Theory(on) => {
                 self.theory = on;
                 self.figure.show_theory(on);
-                self.draw(false);
             }
             Msg::Narrate(on) => self.narrator.on = on,
             Msg::Scrub(at) => self.scrub(ctx, at),
@@ -363,12 +369,13 @@ impl Component for Widget {
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         if first_render {
-            let _ = ctx.props().host.set_attribute("data-live", "");
             self.show_challenges(ctx);
             self.refresh(ctx, None);
         }
+        // A render may have replaced a canvas, so every panel is drawn again: in the
+        // next frames, not in this task (mounting a widget would be one long task).
         self.drawn.iter_mut().for_each(|d| *d = None);
-        self.draw(false);
+        self.schedule(ctx);
     }
 }
 
@@ -380,6 +387,7 @@ impl Widget {
     fn schedule(&mut self, ctx: &Context<Self>) {
         let busy = !self.asking()
             && (self.clock.playing || self.figure.status().is_some() || self.replay.is_some());
+        let busy = busy || self.drawn.iter().any(Option::is_none);
         if busy && self.visible && self.frame.is_none() {
             let link = ctx.link().clone();
             self.frame = Some(request_animation_frame(move |ms| {
@@ -415,6 +423,10 @@ impl Widget {
             }
         }
         self.draw(true);
+        if !self.shown && self.drawn.iter().all(Option::is_some) {
+            self.shown = true;
+            let _ = ctx.props().host.set_attribute("data-live", "");
+        }
         self.frames += 1;
         self.frame_times.record(environment::now_ms() - started);
         if self.frames % 30 == 0 {
@@ -444,7 +456,6 @@ impl Widget {
         self.story = None;
         self.drawn.iter_mut().for_each(|d| *d = None);
         self.write_url(ctx);
-        self.draw(false);
         self.schedule(ctx);
     }
 
@@ -507,7 +518,14 @@ impl Widget {
             now_ms: environment::now_ms(),
             animate: animate && !environment::reduced_motion(),
         };
-        for index in 0..self.canvases.len() {
+        let started = environment::now_ms();
+        let count = self.canvases.len();
+        for offset in 0..count {
+            let index = (self.draw_from + offset) % count;
+            if offset > 0 && environment::now_ms() - started >= DRAW_MS_PER_FRAME {
+                self.draw_from = index;
+                break;
+            }
             let replayed = self.replay.is_some() && index < 2;
             let figure = match &mut self.replay {
                 Some(replay) if replayed => &mut replay.figure,
