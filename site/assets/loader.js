@@ -39,7 +39,10 @@ if ("IntersectionObserver" in window) {
         }
       }
     },
-    { rootMargin: "400px 0px" },
+    // Close to the viewport, not a screen ahead: a widget that mounts while the page
+    // loads is a long task on a slow phone, and its static figure shows the same
+    // picture until it does.
+    { rootMargin: "100px 0px" },
   );
   widgets.forEach((widget) => observer.observe(widget));
 } else {
