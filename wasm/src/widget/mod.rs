@@ -102,6 +102,9 @@ pub struct Widget {
     visible: bool,
     _visibility: Option<Visibility>,
     canvases: Vec<NodeRef>,
+    /// The canvas each panel was last drawn on: a render that replaces one (and only
+    /// that) loses its picture.
+    drawn_on: Vec<Option<HtmlCanvasElement>>,
     guess: NodeRef,
     /// The version of each panel last drawn; `None` draws it next time.
     drawn: Vec<Option<u64>>,
@@ -192,6 +195,7 @@ impl Component for Widget {
             visible: true,
             _visibility: visibility,
             canvases: (0..panels).map(|_| NodeRef::default()).collect(),
+            drawn_on: vec![None; panels],
             guess: NodeRef::default(),
             drawn: vec![None; panels],
             draw_from: 0,
@@ -258,11 +262,14 @@ impl Component for Widget {
                     self.schedule(ctx);
                 } else {
                     self.frame = None;
+                    // Drawn again at rest: markers at their stations, not mid-move.
+                    self.redraw_all();
                 }
             }
             Msg::Step => {
                 self.replay = None;
                 self.figure.step();
+                self.redraw_all();
                 self.refresh(ctx, None);
                 self.steps += 1;
                 let _ = ctx
@@ -352,10 +359,12 @@ impl Component for Widget {
                     .as_mut()
                     .map_or(&mut self.figure, |r| &mut r.figure);
                 self.story = shown.pick(index, x, y).then(|| shown.story()).flatten();
+                self.redraw_all();
             }
             Msg::Theory(on) => {
                 self.theory = on;
                 self.figure.show_theory(on);
+                self.redraw_all();
             }
             Msg::Narrate(on) => self.narrator.on = on,
             Msg::Scrub(at) => self.scrub(ctx, at),
@@ -372,14 +381,27 @@ impl Component for Widget {
             self.show_challenges(ctx);
             self.refresh(ctx, None);
         }
-        // A render may have replaced a canvas, so every panel is drawn again: in the
-        // next frames, not in this task (mounting a widget would be one long task).
-        self.drawn.iter_mut().for_each(|d| *d = None);
+        // A render that replaced a canvas lost that panel's picture: it is drawn again in
+        // the next frames, not in this task (mounting a widget would be one long task).
+        // A canvas the render kept keeps its picture, and is not drawn again for nothing.
+        for (index, node) in self.canvases.iter().enumerate() {
+            let canvas = node.cast::<HtmlCanvasElement>();
+            if canvas != self.drawn_on[index] {
+                self.drawn[index] = None;
+                self.drawn_on[index] = canvas;
+            }
+        }
         self.schedule(ctx);
     }
 }
 
 impl Widget {
+    /// Every panel is drawn again, in the next frames (after a step, a pick, a pause:
+    /// what they show changed without a new version).
+    fn redraw_all(&mut self) {
+        self.drawn.iter_mut().for_each(|d| *d = None);
+    }
+
     fn asking(&self) -> bool {
         matches!(self.prediction, Prediction::Asking)
     }
@@ -422,7 +444,7 @@ impl Widget {
                 break;
             }
         }
-        self.draw(true);
+        self.draw(self.clock.playing);
         if !self.shown && self.drawn.iter().all(Option::is_some) {
             self.shown = true;
             let _ = ctx.props().host.set_attribute("data-live", "");
