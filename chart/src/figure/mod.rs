@@ -341,15 +341,38 @@ impl Figure {
 /// Simulated seconds a static figure runs.
 const STILL_S: f64 = 30.0;
 
-/// One line of a CSV file.
+/// One line of a CSV file. Values keep six decimals at most: a reader's spreadsheet needs
+/// no more, and `0.30000000000000004` helps nobody.
 fn csv_line(values: &[f64]) -> String {
-    let cells: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
+    let cells: Vec<String> = values
+        .iter()
+        .map(|v| {
+            let fixed = format!("{v:.6}");
+            if fixed.contains('.') {
+                fixed
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_string()
+            } else {
+                fixed
+            }
+        })
+        .collect();
     cells.join(",") + "\n"
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_values_are_short() {
+        assert_eq!(
+            csv_line(&[0.1 + 0.2, 200.0, -1.5, 1e-9]),
+            "0.3,200,-1.5,0\n"
+        );
+        assert_eq!(csv_line(&[f64::NAN]), "NaN\n");
+    }
 
     #[test]
     fn every_widget_settles_draws_and_tells() {
