@@ -34,7 +34,8 @@ class ArticleText(HTMLParser):
             self.in_article += 1
 
     def handle_endtag(self, tag):
-        if tag in VOID:
+        # A stray end tag closes nothing (the parser keeps the ones it has open).
+        if tag in VOID or tag not in self.stack:
             return
         while self.stack:
             top = self.stack.pop()
@@ -50,7 +51,8 @@ class ArticleText(HTMLParser):
 
 
 def words(chunks: list[str]) -> int:
-    return len(re.findall(r"[\w’'-]+", " ".join(chunks)))
+    # A word starts and ends with a letter or digit; "7,787", "2.5" and "don't" are one.
+    return len(re.findall(r"\w(?:[\w’'.,-]*\w)?", " ".join(chunks)))
 
 
 def main() -> None:

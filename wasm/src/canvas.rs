@@ -117,9 +117,23 @@ pub fn css_size(canvas: &HtmlCanvasElement) -> Option<(f64, f64)> {
     (w > 0 && h > 0).then(|| (f64::from(w), f64::from(h)))
 }
 
+/// The size in device pixels `canvas` should have, for its size on the page.
+fn device_size(canvas: &HtmlCanvasElement) -> Option<(u32, u32, f64)> {
+    let ratio = web_sys::window()?.device_pixel_ratio().clamp(1.0, 4.0);
+    let (css_w, css_h) = css_size(canvas)?;
+    Some(((css_w * ratio) as u32, (css_h * ratio) as u32, ratio))
+}
+
+/// Whether `canvas` no longer has the size its place on the page asks for (the layout
+/// or the zoom changed since it was drawn): its picture is stretched.
+pub fn resized(canvas: &HtmlCanvasElement) -> bool {
+    device_size(canvas).is_some_and(|(w, h, _)| canvas.width() != w || canvas.height() != h)
+}
+
 /// Sizes `canvas` for the screen and runs `draw` on it with the theme's palette and the
-/// device pixel ratio as scale.
-pub fn draw_with<F>(canvas: &HtmlCanvasElement, draw: F)
+/// device pixel ratio as scale. False when there was nothing to draw on (the canvas has
+/// no size on the page yet).
+pub fn draw_with<F>(canvas: &HtmlCanvasElement, draw: F) -> bool
 where
     F: FnOnce(
         &DrawingArea<MeasuredCanvas, Shift>,
@@ -128,22 +142,18 @@ where
     )
         -> Result<(), DrawingAreaErrorKind<<CanvasBackend as DrawingBackend>::ErrorType>>,
 {
-    let Some(window) = web_sys::window() else {
-        return;
+    let Some((w, h, ratio)) = device_size(canvas) else {
+        return false;
     };
-    let Some((css_w, css_h)) = css_size(canvas) else {
-        return;
-    };
-    let ratio = window.device_pixel_ratio().clamp(1.0, 4.0);
-    let (w, h) = ((css_w * ratio) as u32, (css_h * ratio) as u32);
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);
         canvas.set_height(h);
     }
     let Some(backend) = MeasuredCanvas::new(canvas) else {
-        return;
+        return false;
     };
     let area = backend.into_drawing_area();
     // A failed draw leaves the last frame's picture; nothing a reader does causes one.
     let _ = draw(&area, crate::environment::palette(), ratio);
+    true
 }

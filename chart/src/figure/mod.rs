@@ -348,14 +348,13 @@ fn csv_line(values: &[f64]) -> String {
         .iter()
         .map(|v| {
             let fixed = format!("{v:.6}");
-            if fixed.contains('.') {
-                fixed
-                    .trim_end_matches('0')
-                    .trim_end_matches('.')
-                    .to_string()
+            let short = if fixed.contains('.') {
+                fixed.trim_end_matches('0').trim_end_matches('.')
             } else {
-                fixed
-            }
+                &fixed
+            };
+            // A tiny negative value rounds to "-0".
+            if short == "-0" { "0" } else { short }.to_string()
         })
         .collect();
     cells.join(",") + "\n"
@@ -368,8 +367,8 @@ mod tests {
     #[test]
     fn csv_values_are_short() {
         assert_eq!(
-            csv_line(&[0.1 + 0.2, 200.0, -1.5, 1e-9]),
-            "0.3,200,-1.5,0\n"
+            csv_line(&[0.1 + 0.2, 200.0, -1.5, 1e-9, -1e-9]),
+            "0.3,200,-1.5,0,0\n"
         );
         assert_eq!(csv_line(&[f64::NAN]), "NaN\n");
     }

@@ -70,11 +70,14 @@ impl Candidate {
     /// rung that failed and the first that fits, which keeps it to a few trials.
     ///
     /// A gthread process (the GIL) and an event loop run on one core at most, so they
-    /// need more processes than the cores their CPU keeps busy (`cpu_cores`): fewer
-    /// cannot keep up, and are not tried.
+    /// need more processes than the cores their CPU keeps busy (`cpu_cores`). Fewer are
+    /// not tried: their queue grows without end, and though a short trial might pass by
+    /// luck, no real server of that size would keep up.
     fn sizes(self, cores: u32, in_flight: f64, cpu_cores: f64) -> Vec<(u32, u32)> {
         let from = in_flight.ceil().max(1.0) as u32;
-        let fewest = (cpu_cores.floor() as u32 + 1).min(cores.max(1));
+        let fewest = (cpu_cores.floor() as u32)
+            .saturating_add(1)
+            .min(cores.max(1));
         match self {
             Candidate::Sync => {
                 let mut ladder = vec![from];
@@ -353,10 +356,19 @@ impl PlannerFigure {
             return self.requests * 10;
         }
         let Some(&size) = search.sizes.get(search.next) else {
-            self.searches[i].outcome = Outcome::None(format!(
-                "no size up to {} meets both targets",
-                describe_size(candidate, *search.sizes.last().unwrap_or(&(1, 1)))
-            ));
+            let why = match search.sizes.last() {
+                Some(&largest) => format!(
+                    "no size up to {} meets both targets",
+                    describe_size(candidate, largest)
+                ),
+                // Only gthread runs out of sizes before trying one: too many in flight.
+                None => format!(
+                    "it would need more than {} threads on {} cores",
+                    self.base.cores.max(1) * 1024,
+                    self.base.cores.max(1)
+                ),
+            };
+            self.searches[i].outcome = Outcome::None(why);
             return 1;
         };
         self.searches[i].next += 1;

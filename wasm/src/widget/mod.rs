@@ -384,9 +384,14 @@ impl Component for Widget {
         // A render that replaced a canvas lost that panel's picture: it is drawn again in
         // the next frames, not in this task (mounting a widget would be one long task).
         // A canvas the render kept keeps its picture, and is not drawn again for nothing.
+        // So does one the render moved to a new size, and every one after a theme change.
+        if self.theme.changed() {
+            self.redraw_all();
+        }
         for (index, node) in self.canvases.iter().enumerate() {
             let canvas = node.cast::<HtmlCanvasElement>();
-            if canvas != self.drawn_on[index] {
+            let resized = canvas.as_ref().is_some_and(canvas::resized);
+            if canvas != self.drawn_on[index] || resized {
                 self.drawn[index] = None;
                 self.drawn_on[index] = canvas;
             }
@@ -425,17 +430,20 @@ impl Widget {
         }
         let started = environment::now_ms();
         let dt_s = self.clock.tick(now_ms);
-        if self.replay.is_none() {
+        // While a prediction waits for the guess, a frame only draws: nothing may run,
+        // or the answer would show.
+        let runs = !self.asking();
+        if runs && self.replay.is_none() {
             self.figure.advance(dt_s);
             self.run_s += dt_s;
         }
-        let had_work = self.figure.status().is_some() || self.replay.is_some();
+        let had_work = runs && (self.figure.status().is_some() || self.replay.is_some());
         let slice = if self.figure.is_still() && self.replay.is_none() {
             STILL_WORK_MS_PER_FRAME
         } else {
             WORK_MS_PER_FRAME
         };
-        while environment::now_ms() - started < slice {
+        while runs && environment::now_ms() - started < slice {
             if let Some(replay) = &mut self.replay {
                 if replay.seek() {
                     break;
@@ -560,7 +568,7 @@ impl Widget {
             let Some(element) = self.canvases[index].cast::<HtmlCanvasElement>() else {
                 continue;
             };
-            canvas::draw_with(&element, |area, palette, scale| {
+            let drew = canvas::draw_with(&element, |area, palette, scale| {
                 figure.draw(
                     index,
                     area,
@@ -571,7 +579,9 @@ impl Widget {
                     },
                 )
             });
-            self.drawn[index] = Some(version);
+            if drew {
+                self.drawn[index] = Some(version);
+            }
         }
     }
 
