@@ -14,7 +14,8 @@ use crate::{LineChart, Series};
 const PANELS: &[Panel] = &[Panel {
     label: "99th percentile latency against offered load, for each server at its planned size",
     row: Row::Wide,
-    height: 240,
+    // Room for a key in three rows on a phone.
+    height: 270,
     fallback: true,
 }];
 

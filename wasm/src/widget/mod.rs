@@ -407,14 +407,34 @@ impl Widget {
         self.drawn.iter_mut().for_each(|d| *d = None);
     }
 
+    /// What panel `index` shows now: during a replay, the replayed figure draws the
+    /// diagram and the timeline.
+    fn panel_version(&self, index: usize) -> u64 {
+        match &self.replay {
+            Some(replay) if index < 2 => replay.figure.version(index) * 2 + 1,
+            _ => self.figure.version(index) * 2,
+        }
+    }
+
+    /// Whether a panel shows less than it should: it was never drawn, or its figure
+    /// moved on and a frame's drawing time ran out before it.
+    fn stale(&self) -> bool {
+        (0..self.drawn.len()).any(|index| self.drawn[index] != Some(self.panel_version(index)))
+    }
+
+    /// A replay on its way to the moment asked for (one that is there is a still).
+    fn seeking(&self) -> bool {
+        self.replay.as_ref().is_some_and(|r| !r.arrived())
+    }
+
     fn asking(&self) -> bool {
         matches!(self.prediction, Prediction::Asking)
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
         let busy = !self.asking()
-            && (self.clock.playing || self.figure.status().is_some() || self.replay.is_some());
-        let busy = busy || self.drawn.iter().any(Option::is_none);
+            && (self.clock.playing || self.figure.status().is_some() || self.seeking());
+        let busy = busy || self.stale();
         if busy && self.visible && self.frame.is_none() {
             let link = ctx.link().clone();
             self.frame = Some(request_animation_frame(move |ms| {
@@ -433,11 +453,13 @@ impl Widget {
         // While a prediction waits for the guess, a frame only draws: nothing may run,
         // or the answer would show.
         let runs = !self.asking();
-        if runs && self.replay.is_none() {
+        // Paused, no time passes: advancing by nothing would still give the figure a new
+        // version, and a frame to draw it, every frame.
+        if runs && self.replay.is_none() && dt_s > 0.0 {
             self.figure.advance(dt_s);
             self.run_s += dt_s;
         }
-        let had_work = runs && (self.figure.status().is_some() || self.replay.is_some());
+        let had_work = runs && (self.figure.status().is_some() || self.seeking());
         let slice = if self.figure.is_still() && self.replay.is_none() {
             STILL_WORK_MS_PER_FRAME
         } else {
@@ -556,15 +578,15 @@ impl Widget {
                 self.draw_from = index;
                 break;
             }
+            let version = self.panel_version(index);
+            if self.drawn[index] == Some(version) {
+                continue;
+            }
             let replayed = self.replay.is_some() && index < 2;
             let figure = match &mut self.replay {
                 Some(replay) if replayed => &mut replay.figure,
                 _ => &mut self.figure,
             };
-            let version = figure.version(index) * 2 + u64::from(replayed);
-            if self.drawn[index] == Some(version) {
-                continue;
-            }
             let Some(element) = self.canvases[index].cast::<HtmlCanvasElement>() else {
                 continue;
             };

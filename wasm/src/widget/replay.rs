@@ -30,6 +30,11 @@ impl Replay {
             self.figure.advance(self.target_s - before);
             self.at_s = self.figure.sim_time_s();
         }
+        self.arrived()
+    }
+
+    /// Whether it shows the moment asked for: then it needs no more frames.
+    pub fn arrived(&self) -> bool {
         self.at_s + 1e-9 >= self.target_s
     }
 }

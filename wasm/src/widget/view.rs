@@ -179,7 +179,7 @@ impl Widget {
             Msg::Scrub(input.value().parse::<f64>().ok().map(|t| t / 10.0))
         });
         let state = match &self.replay {
-            Some(r) if r.at_s + 1e-9 < r.target_s => {
+            Some(r) if !r.arrived() => {
                 format!("Replaying: going to {:.1} s…", r.target_s)
             }
             Some(r) => format!("Replay at {:.1} s of {end:.1} s", r.at_s),
