@@ -346,16 +346,8 @@ const STILL_S: f64 = 30.0;
 fn csv_line(values: &[f64]) -> String {
     let cells: Vec<String> = values
         .iter()
-        .map(|v| {
-            let fixed = format!("{v:.6}");
-            let short = if fixed.contains('.') {
-                fixed.trim_end_matches('0').trim_end_matches('.')
-            } else {
-                &fixed
-            };
-            // A tiny negative value rounds to "-0".
-            if short == "-0" { "0" } else { short }.to_string()
-        })
+        // Rounded, then written shortest; `+ 0.0` turns a rounded -0 into 0.
+        .map(|v| format!("{}", (v * 1e6).round() / 1e6 + 0.0))
         .collect();
     cells.join(",") + "\n"
 }

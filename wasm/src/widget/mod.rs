@@ -407,11 +407,16 @@ impl Widget {
         self.drawn.iter_mut().for_each(|d| *d = None);
     }
 
-    /// What panel `index` shows now: during a replay, the replayed figure draws the
-    /// diagram and the timeline.
+    /// Whether panel `index` shows the replay: during one, the replayed figure draws the
+    /// diagram and the timeline (panels 0 and 1).
+    fn replayed(&self, index: usize) -> bool {
+        self.replay.is_some() && index < 2
+    }
+
+    /// What panel `index` shows now.
     fn panel_version(&self, index: usize) -> u64 {
         match &self.replay {
-            Some(replay) if index < 2 => replay.figure.version(index) * 2 + 1,
+            Some(replay) if self.replayed(index) => replay.figure.version(index) * 2 + 1,
             _ => self.figure.version(index) * 2,
         }
     }
@@ -506,7 +511,7 @@ impl Widget {
         self.steps = 0;
         self.replay = None;
         self.story = None;
-        self.drawn.iter_mut().for_each(|d| *d = None);
+        self.redraw_all();
         self.write_url(ctx);
         self.schedule(ctx);
     }
@@ -515,7 +520,7 @@ impl Widget {
     fn scrub(&mut self, ctx: &Context<Self>, at: Option<f64>) {
         let Some(at) = at else {
             self.replay = None;
-            self.drawn.iter_mut().for_each(|d| *d = None);
+            self.redraw_all();
             return;
         };
         if self.clock.playing {
@@ -537,7 +542,7 @@ impl Widget {
             (None, Some(replay)) => replay.target_s = at,
             (None, None) => {}
         }
-        self.drawn.iter_mut().for_each(|d| *d = None);
+        self.redraw_all();
         self.schedule(ctx);
     }
 
@@ -562,7 +567,7 @@ impl Widget {
     /// the replayed figure draws the diagram and the timeline.
     fn draw(&mut self, animate: bool) {
         if self.theme.changed() {
-            self.drawn.iter_mut().for_each(|d| *d = None);
+            self.redraw_all();
         }
         let look = Look {
             palette: environment::palette(),
@@ -582,7 +587,7 @@ impl Widget {
             if self.drawn[index] == Some(version) {
                 continue;
             }
-            let replayed = self.replay.is_some() && index < 2;
+            let replayed = self.replayed(index);
             let figure = match &mut self.replay {
                 Some(replay) if replayed => &mut replay.figure,
                 _ => &mut self.figure,
