@@ -113,7 +113,11 @@ impl Metrics {
     #[inline]
     pub(crate) fn replied(&mut self, latency: f64, waits: (f64, f64), demand: f64, heavy: bool) {
         self.total.replied += 1;
-        self.min_slack = self.min_slack.min(latency - demand);
+        // Plain comparisons rather than `f64::min`/`max`, which handle NaN (none occurs
+        // here) and in wasm become calls.
+        if latency - demand < self.min_slack {
+            self.min_slack = latency - demand;
+        }
         if self.measuring {
             self.measured.replied += 1;
             self.latency.record(latency);
@@ -124,7 +128,9 @@ impl Metrics {
                 db.record(waits.1);
             }
             self.latency_sum += latency;
-            self.latency_max = self.latency_max.max(latency);
+            if latency > self.latency_max {
+                self.latency_max = latency;
+            }
             self.wait_sum += waits.0;
             self.db_wait_sum += waits.1;
         }

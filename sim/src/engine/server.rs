@@ -182,7 +182,9 @@ impl Simulation {
             self.processes[target as usize].tasks += 1;
             self.tasks += 1;
             let mb = self.memory_mb();
-            self.metrics.memory_peak_mb = self.metrics.memory_peak_mb.max(mb);
+            if mb > self.metrics.memory_peak_mb {
+                self.metrics.memory_peak_mb = mb;
+            }
         } else {
             let w = self.idle.pop().unwrap_or(target);
             self.workers[w as usize].request = slot;
