@@ -53,11 +53,6 @@ impl Cpu {
         }
     }
 
-    /// Bursts running now.
-    pub(crate) fn running(&self) -> u32 {
-        self.running.len() as u32
-    }
-
     /// Cores busy now: `min(running, cores)`.
     pub(crate) fn busy(&self) -> f64 {
         self.busy
