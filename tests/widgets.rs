@@ -494,3 +494,56 @@ async fn charts_follow_the_theme_toggle() {
     eprintln!("bar chart background {before} -> {after}");
     browser.close().await;
 }
+
+/// A paused widget whose width changes (a window resized, a phone turned) draws its
+/// canvases again at the new size, rather than showing the old picture stretched.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_paused_widget_redraws_at_a_new_width() {
+    let _one = exclusive().await;
+    let browser = Browser::start(&[]).await;
+    open_fixture(&browser, "").await;
+    let sized = |body: &str| {
+        widget_js(
+            0,
+            &format!(
+                "const cs = [...W.querySelectorAll('canvas')];
+                 const fit = () => cs.length > 0 && cs.every(c => c.clientWidth > 0
+                     && c.width === Math.floor(c.clientWidth * Math.min(Math.max(devicePixelRatio, 1), 4)));
+                 {body}"
+            ),
+        )
+    };
+    browser
+        .eval(&sized("W.scrollIntoView({block: 'start'})"))
+        .await;
+    browser
+        .wait_for(
+            "the sync widget drawn",
+            &sized("return W.hasAttribute('data-live') && fit()"),
+            WAIT,
+        )
+        .await;
+    browser
+        .eval(&sized("W.querySelector('button[name=play]').click()"))
+        .await;
+    browser
+        .wait_for(
+            "the widget paused",
+            &sized("return W.querySelector('button[name=step]').disabled === false"),
+            WAIT,
+        )
+        .await;
+    let before = browser.eval(&sized("return cs[0].width")).await;
+    browser.eval(&sized("W.style.maxWidth = '420px'")).await;
+    let after = browser
+        .wait_for(
+            "every canvas drawn again at the narrower width",
+            &sized(&format!(
+                "return cs[0].width !== {before} && fit() && cs.map(c => c.width).join(' ')"
+            )),
+            Duration::from_secs(10),
+        )
+        .await;
+    eprintln!("canvas widths {before} -> {after}");
+    browser.close().await;
+}

@@ -15,6 +15,7 @@ mod controls;
 mod environment;
 mod frame_times;
 mod page;
+mod resize;
 mod url_state;
 mod visibility;
 mod widget;

@@ -19,6 +19,7 @@ use yew::prelude::*;
 
 use crate::clock::Clock;
 use crate::frame_times::FrameTimes;
+use crate::resize::Resize;
 use crate::visibility::Visibility;
 use crate::{canvas, environment, page, url_state};
 use narration::Narrator;
@@ -57,6 +58,8 @@ pub enum Msg {
     /// Replay: show the moment this many simulated seconds into the run; `None` back to
     /// live.
     Scrub(Option<f64>),
+    /// The widget changed size on the page.
+    Resized,
 }
 
 #[derive(Clone, Copy)]
@@ -101,6 +104,7 @@ pub struct Widget {
     frame: Option<AnimationFrame>,
     visible: bool,
     _visibility: Option<Visibility>,
+    _resize: Option<Resize>,
     canvases: Vec<NodeRef>,
     /// The canvas each panel was last drawn on: a render that replaces one (and only
     /// that) loses its picture.
@@ -178,6 +182,8 @@ impl Component for Widget {
         let visibility = Visibility::watch(&props.host, move |visible| {
             link.send_message(Msg::Visible(visible))
         });
+        let link = ctx.link().clone();
+        let resize = Resize::watch(&props.host, move || link.send_message(Msg::Resized));
         let met = placeholder
             .options
             .challenges
@@ -194,6 +200,7 @@ impl Component for Widget {
             frame: None,
             visible: true,
             _visibility: visibility,
+            _resize: resize,
             canvases: (0..panels).map(|_| NodeRef::default()).collect(),
             drawn_on: vec![None; panels],
             guess: NodeRef::default(),
@@ -368,6 +375,11 @@ impl Component for Widget {
             }
             Msg::Narrate(on) => self.narrator.on = on,
             Msg::Scrub(at) => self.scrub(ctx, at),
+            Msg::Resized => {
+                self.forget_stretched();
+                self.schedule(ctx);
+                return false;
+            }
         }
         true
     }
@@ -388,6 +400,15 @@ impl Component for Widget {
         if self.theme.changed() {
             self.redraw_all();
         }
+        self.forget_stretched();
+        self.schedule(ctx);
+    }
+}
+
+impl Widget {
+    /// Panels whose canvas a render replaced, or whose canvas no longer has the size its
+    /// place on the page asks for, are drawn again in the next frames.
+    fn forget_stretched(&mut self) {
         for (index, node) in self.canvases.iter().enumerate() {
             let canvas = node.cast::<HtmlCanvasElement>();
             let resized = canvas.as_ref().is_some_and(canvas::resized);
@@ -396,11 +417,8 @@ impl Component for Widget {
                 self.drawn_on[index] = canvas;
             }
         }
-        self.schedule(ctx);
     }
-}
 
-impl Widget {
     /// Every panel is drawn again, in the next frames (after a step, a pick, a pause:
     /// what they show changed without a new version).
     fn redraw_all(&mut self) {
