@@ -15,10 +15,15 @@
     // Storage can be blocked (private windows, embeds): the system setting applies.
   }
   const current = () => chosen ?? (system.matches ? "dark" : "light");
+  // Widgets redraw their charts on "theme-changed": a paused one draws no frames.
   const apply = () => {
+    const before = root.dataset.theme;
     root.dataset.theme = current();
     const toggle = document.querySelector(".theme-toggle");
     toggle?.setAttribute("aria-pressed", String(current() === "dark"));
+    if (before && before !== root.dataset.theme) {
+      window.dispatchEvent(new Event("theme-changed"));
+    }
   };
   // Marks that scripts run, so controls that need them are shown (see style.css).
   root.classList.add("js");

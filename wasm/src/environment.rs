@@ -1,5 +1,8 @@
 //! What the page and the reader's settings say: the theme, reduced motion, the clock.
 
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
 /// The reader's theme: `<html data-theme>` when they chose one, else the system's.
 pub fn palette() -> &'static chart::Palette {
     let Some(window) = web_sys::window() else {
@@ -39,19 +42,32 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Tells when the theme changed since the last look, so widgets that do not redraw every
-/// frame can follow the reader's toggle at once.
-#[derive(Debug, Default)]
-pub struct ThemeWatch {
-    seen: Option<*const chart::Palette>,
+/// Calls a function whenever the page's script says the theme changed (the reader's
+/// toggle, or the system's setting): a paused widget draws no frames, so it has to be
+/// told. Dropping it stops listening.
+pub struct ThemeChanges {
+    _callback: Closure<dyn FnMut()>,
 }
 
-impl ThemeWatch {
-    /// True when the palette differs from the one seen last time (and the first time).
-    pub fn changed(&mut self) -> bool {
-        let now: *const chart::Palette = palette();
-        let changed = self.seen != Some(now);
-        self.seen = Some(now);
-        changed
+impl ThemeChanges {
+    pub fn watch(changed: impl Fn() + 'static) -> Option<ThemeChanges> {
+        let callback = Closure::<dyn FnMut()>::new(changed);
+        web_sys::window()?
+            .add_event_listener_with_callback("theme-changed", callback.as_ref().unchecked_ref())
+            .ok()?;
+        Some(ThemeChanges {
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for ThemeChanges {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback(
+                "theme-changed",
+                self._callback.as_ref().unchecked_ref(),
+            );
+        }
     }
 }

@@ -60,6 +60,8 @@ pub enum Msg {
     Scrub(Option<f64>),
     /// The widget changed size on the page.
     Resized,
+    /// The reader's theme changed.
+    Theme,
 }
 
 #[derive(Clone, Copy)]
@@ -117,7 +119,7 @@ pub struct Widget {
     draw_from: usize,
     /// Whether every panel was drawn once (then the placeholder gets `data-live`).
     shown: bool,
-    theme: environment::ThemeWatch,
+    _theme: Option<environment::ThemeChanges>,
     notes: Vec<String>,
     summary: String,
     summary_at_ms: f64,
@@ -184,6 +186,8 @@ impl Component for Widget {
         });
         let link = ctx.link().clone();
         let resize = Resize::watch(&props.host, move || link.send_message(Msg::Resized));
+        let link = ctx.link().clone();
+        let theme = environment::ThemeChanges::watch(move || link.send_message(Msg::Theme));
         let met = placeholder
             .options
             .challenges
@@ -207,7 +211,7 @@ impl Component for Widget {
             drawn: vec![None; panels],
             draw_from: 0,
             shown: false,
-            theme: environment::ThemeWatch::default(),
+            _theme: theme,
             notes: from_link.notes,
             summary: String::new(),
             summary_at_ms: f64::NEG_INFINITY,
@@ -380,6 +384,11 @@ impl Component for Widget {
                 self.schedule(ctx);
                 return false;
             }
+            Msg::Theme => {
+                self.redraw_all();
+                self.schedule(ctx);
+                return false;
+            }
         }
         true
     }
@@ -396,10 +405,7 @@ impl Component for Widget {
         // A render that replaced a canvas lost that panel's picture: it is drawn again in
         // the next frames, not in this task (mounting a widget would be one long task).
         // A canvas the render kept keeps its picture, and is not drawn again for nothing.
-        // So does one the render moved to a new size, and every one after a theme change.
-        if self.theme.changed() {
-            self.redraw_all();
-        }
+        // So does one the render moved to a new size.
         self.forget_stretched();
         self.schedule(ctx);
     }
@@ -581,12 +587,9 @@ impl Widget {
         url_state::write(&ctx.props().url_prefix, &self.url_pairs(ctx));
     }
 
-    /// Draws the panels that changed (every one when the theme did). During a replay,
-    /// the replayed figure draws the diagram and the timeline.
+    /// Draws the panels that changed. During a replay, the replayed figure draws the
+    /// diagram and the timeline.
     fn draw(&mut self, animate: bool) {
-        if self.theme.changed() {
-            self.redraw_all();
-        }
         let look = Look {
             palette: environment::palette(),
             scale: 1.0,
