@@ -189,10 +189,15 @@ impl Figure {
         each!(self, f => f.work(budget))
     }
 
-    /// True for a figure with no clock, whose background work is all there is to it
-    /// (the planner): a frame may give it more time, since the reader is waiting for it.
-    pub fn is_still(&self) -> bool {
-        matches!(self, Figure::Planner(_))
+    /// Wall time a frame may spend on this figure's background work (a load sweep, a
+    /// search), ms. A figure with nothing to animate (the planner) takes longer slices:
+    /// the reader is waiting for its answer, and fewer frames between slices leave more
+    /// of a slow phone's time to the work, at about 30 frames a second.
+    pub fn work_ms_per_frame(&self) -> f64 {
+        match self {
+            Figure::Planner(_) => 30.0,
+            _ => 8.0,
+        }
     }
 
     /// Runs one event.

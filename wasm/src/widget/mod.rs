@@ -87,11 +87,6 @@ const VALUES_EVERY_MS: f64 = 500.0;
 /// phone a widget's four to ten panels take several frames, each a short task, rather
 /// than one long one that holds up the page.
 const DRAW_MS_PER_FRAME: f64 = 6.0;
-/// Wall time a frame may spend on background work (a load sweep, a replay), ms.
-const WORK_MS_PER_FRAME: f64 = 8.0;
-/// The same for a figure with nothing to animate (the planner's search): longer slices
-/// spend less of a slow phone's time drawing between them, at about 30 frames a second.
-const STILL_WORK_MS_PER_FRAME: f64 = 30.0;
 /// Simulated seconds before a prediction's answer is shown: the numbers settle first.
 const ANSWER_AFTER_S: f64 = 12.0;
 
@@ -489,11 +484,11 @@ impl Widget {
             self.run_s += dt_s;
         }
         let had_work = runs && (self.figure.status().is_some() || self.seeking());
-        let slice = if self.figure.is_still() && self.replay.is_none() {
-            STILL_WORK_MS_PER_FRAME
-        } else {
-            WORK_MS_PER_FRAME
-        };
+        let slice = self
+            .replay
+            .as_ref()
+            .map_or(&self.figure, |r| &r.figure)
+            .work_ms_per_frame();
         while runs && environment::now_ms() - started < slice {
             if let Some(replay) = &mut self.replay {
                 if replay.seek() {
