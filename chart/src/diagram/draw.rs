@@ -69,19 +69,21 @@ pub fn draw_diagram<DB: DrawingBackend>(
             area.draw(&Circle::new((px(x), px(y)), radius + px(4.0), ring))?;
         }
     }
-    // The legend, along the top.
-    let mut x = 0.0;
-    for state in DotState::ALL {
-        draw_marker(area, (px(x + 5.0), px(8.0)), radius, state, palette, scale)?;
+    // The key, along the top, at the places the layout gave.
+    for &(x, y, state) in &layout.legend {
+        draw_marker(
+            area,
+            (px(x + 5.0), px(y + 8.0)),
+            radius,
+            state,
+            palette,
+            scale,
+        )?;
         area.draw(&Text::new(
             state.label(),
-            (px(x + 13.0), px(2.0)),
+            (px(x + 13.0), px(y + 2.0)),
             font.clone(),
         ))?;
-        x += 13.0 + 6.5 * state.label().len() as f64 + 12.0;
-        if x > layout.width - 60.0 {
-            break;
-        }
     }
     area.present()
 }

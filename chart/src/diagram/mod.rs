@@ -97,6 +97,8 @@ struct DatabaseBox {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Diagram {
     event_loop: bool,
+    /// Some I/O calls block their loop (`blocking_share` > 0).
+    blocking: bool,
     clients_waiting: u32,
     clients_thinking: u32,
     open_rate: Option<f64>,
@@ -115,6 +117,8 @@ pub struct Layout {
     pub(crate) counts: Vec<(f64, f64, String)>,
     /// Arrows from one station to the next: (from x, to x, y).
     pub(crate) arrows: Vec<(f64, f64, f64)>,
+    /// The key: each marker this diagram can show, where its entry starts.
+    pub(crate) legend: Vec<(f64, f64, DotState)>,
     pub dots: Vec<Dot>,
 }
 
@@ -144,7 +148,34 @@ const MAX_DOTS_PER_ZONE: usize = 60;
 const MAX_WORKER_BOXES: usize = 32;
 const DOT: f64 = 7.0;
 const GAP: f64 = 10.0;
-const TOP: f64 = 22.0;
+/// Height of a row of the key along the top.
+const LEGEND_ROW: f64 = 18.0;
+/// Width of a character of the diagram's 11 px font: an estimate on the wide side, as
+/// the canvas cannot be asked on every backend.
+const CHAR_PX: f64 = 6.4;
+/// A line of the 11 px font, for text placed under text.
+const LINE: f64 = 16.0;
+
+/// The first of `variants` (longest first) that fits in `width` CSS pixels, or the last
+/// one cut short with an ellipsis: a label never runs into the next station.
+fn fit(width: f64, variants: &[&str]) -> String {
+    let room = ((width - 6.0) / CHAR_PX).floor().max(0.0) as usize;
+    if let Some(v) = variants.iter().find(|v| v.chars().count() <= room) {
+        return (*v).to_string();
+    }
+    let last = variants.last().copied().unwrap_or("");
+    if room < 2 {
+        return String::new();
+    }
+    let mut cut: String = last.chars().take(room - 1).collect();
+    cut.push('…');
+    cut
+}
+
+/// Width of a key entry: marker, label, space after.
+fn legend_entry_w(state: DotState) -> f64 {
+    13.0 + CHAR_PX * state.label().chars().count() as f64 + 12.0
+}
 
 impl Diagram {
     /// Reads where every request is in `sim`.
@@ -153,6 +184,7 @@ impl Diagram {
         let event_loop = scenario.server.is_event_loop();
         let mut diagram = Diagram {
             event_loop,
+            blocking: event_loop && scenario.blocking_share > 0.0,
             ..Diagram::default()
         };
         for client in sim.clients() {
@@ -229,10 +261,30 @@ impl Diagram {
             ..Layout::default()
         };
         let narrow = width < 480.0;
-        let inner_h = (height - TOP - 4.0).max(20.0);
+        // The key: the markers this server can show, in as many rows as the width needs.
+        let (mut x, mut row) = (0.0, 0.0);
+        for state in DotState::ALL {
+            let shown = match state {
+                DotState::Db => self.database.is_some(),
+                DotState::Blocked => self.blocking,
+                _ => true,
+            };
+            if !shown {
+                continue;
+            }
+            let entry = legend_entry_w(state);
+            if x > 0.0 && x + entry - 12.0 > width {
+                (x, row) = (0.0, row + 1.0);
+            }
+            layout.legend.push((x, row * LEGEND_ROW, state));
+            x += entry;
+        }
+        let top = (row + 1.0) * LEGEND_ROW + 4.0;
+        let inner_h = (height - top - 4.0).max(20.0);
         let share = |wide: f64, small: f64| width * if narrow { small } else { wide };
-        let clients_w = share(0.13, 0.16);
-        let balancer_w = share(0.17, 0.2);
+        // Wide enough for "clients" and "balancer" (or "thinking") in any diagram.
+        let clients_w = share(0.13, 0.16).max(64.0);
+        let balancer_w = share(0.17, 0.2).max(64.0);
         let database_w = if self.database.is_some() {
             share(0.2, 0.22)
         } else {
@@ -240,42 +292,35 @@ impl Diagram {
         };
         let column = |x: f64, w: f64| Rect {
             x,
-            y: TOP,
+            y: top,
             w,
             h: inner_h,
         };
 
         let clients = column(0.0, clients_w);
         let label = match self.open_rate {
-            Some(rate) => format!("arrivals {rate:.0}/s"),
-            None => "clients".to_string(),
+            Some(rate) => {
+                let (long, short) = (format!("arrivals {rate:.0}/s"), format!("{rate:.0}/s"));
+                fit(clients.w, &[&long, &short])
+            }
+            None => fit(clients.w, &["clients"]),
         };
         layout.boxes.push((clients, label, None));
         if self.open_rate.is_none() {
-            layout.counts.push((
-                clients.x + 5.0,
-                clients.y + 18.0,
-                format!("{} waiting", self.clients_waiting),
-            ));
-            layout.counts.push((
-                clients.x + 5.0,
-                clients.y + 34.0,
-                format!("{} thinking", self.clients_thinking),
-            ));
+            let y = clients.y + 18.0;
+            let y = counted(&mut layout, clients, y, self.clients_waiting, "waiting");
+            counted(&mut layout, clients, y, self.clients_thinking, "thinking");
         }
 
         // The load balancer: the listening socket, whose accept queue is the backlog.
         let balancer = column(clients.x + clients.w + GAP, balancer_w);
-        let name = if narrow { "balancer" } else { "load balancer" };
-        layout.boxes.push((balancer, name.into(), None));
-        layout.counts.push((
-            balancer.x + 5.0,
-            balancer.y + 18.0,
-            format!("backlog {}", self.backlog.len()),
-        ));
+        let name = fit(balancer.w, &["load balancer", "balancer"]);
+        layout.boxes.push((balancer, name, None));
+        let y = balancer.y + 18.0;
+        let below = counted(&mut layout, balancer, y, self.backlog.len(), "backlog");
         let queue = Rect {
-            y: balancer.y + 16.0,
-            h: balancer.h - 16.0,
+            y: below - 2.0,
+            h: balancer.y + balancer.h - below + 2.0,
             ..balancer
         };
         place_dots(&mut layout, queue, &self.backlog, DotState::Waiting);
@@ -294,7 +339,7 @@ impl Diagram {
         } else {
             self.layout_workers(&mut layout, server);
         }
-        let mid = TOP + inner_h / 2.0;
+        let mid = top + inner_h / 2.0;
         layout.arrows.push((clients.x + clients.w, balancer.x, mid));
         layout.arrows.push((balancer.x + balancer.w, server.x, mid));
         if let Some(db) = &self.database {
@@ -310,6 +355,12 @@ impl Diagram {
         if shown == 0 {
             return;
         }
+        let more = self.workers.len() > shown;
+        // A line under the boxes for the workers not drawn.
+        let area = Rect {
+            h: area.h - if more { LINE + 2.0 } else { 0.0 },
+            ..area
+        };
         let columns = if shown > 8 { 2 } else { 1 };
         let rows = shown.div_ceil(columns);
         let h = (area.h / rows as f64).min(28.0);
@@ -329,8 +380,10 @@ impl Diagram {
                 WorkerState::WaitingGil => Some(DotState::Waiting),
                 WorkerState::Db => Some(DotState::Db),
             };
+            // Room for the name left of the request's marker.
             let name = if h >= 16.0 {
-                format!("worker {}", index + 1)
+                let (long, short) = (format!("worker {}", index + 1), (index + 1).to_string());
+                fit(rect.w - 2.0 * DOT - 6.0, &[&long, &short])
             } else {
                 String::new()
             };
@@ -347,21 +400,31 @@ impl Diagram {
                 }
             }
         }
-        if self.workers.len() > shown {
+        if more {
             let busy = self.workers[shown..]
                 .iter()
                 .filter(|w| w.request.is_some())
                 .count();
+            let rest = self.workers.len() - shown;
+            let (long, short) = (
+                format!("+{rest} more workers, {busy} busy"),
+                format!("+{rest} more, {busy} busy"),
+            );
             layout.counts.push((
-                area.x,
-                area.y + area.h - 4.0,
-                format!("+{} more workers, {busy} busy", self.workers.len() - shown),
+                area.x + 2.0,
+                area.y + area.h + 2.0,
+                fit(area.w, &[&long, &short]),
             ));
         }
     }
 
     fn layout_loops(&self, layout: &mut Layout, area: Rect) {
         let shown = self.loops.len().min(4);
+        let more = self.loops.len() > shown;
+        let area = Rect {
+            h: area.h - if more { LINE + 2.0 } else { 0.0 },
+            ..area
+        };
         let h = area.h / shown.max(1) as f64;
         for (index, l) in self.loops.iter().take(shown).enumerate() {
             let rect = Rect {
@@ -378,9 +441,13 @@ impl Diagram {
                 None
             };
             let name = if self.loops.len() == 1 {
-                "event loop".to_string()
+                fit(rect.w, &["event loop", "loop"])
             } else {
-                format!("event loop {}", index + 1)
+                let (long, short) = (
+                    format!("event loop {}", index + 1),
+                    format!("loop {}", index + 1),
+                );
+                fit(rect.w, &[&long, &short])
             };
             layout.boxes.push((rect, name, state));
             let zone_y = rect.y + 18.0;
@@ -388,20 +455,21 @@ impl Diagram {
             let cpu = Rect {
                 x: rect.x + 4.0,
                 y: zone_y,
-                w: (rect.w * 0.16).max(24.0),
+                w: (rect.w * 0.16).max(30.0),
                 h: zone_h,
             };
-            layout.boxes.push((cpu, "CPU".into(), None));
+            layout.boxes.push((cpu, fit(cpu.w, &["CPU"]), None));
             if let Some(id) = l.cpu {
                 let state = if l.blocked {
                     DotState::Blocked
                 } else {
                     DotState::Cpu
                 };
+                // Under the zone's name, however short the zone.
                 layout.dots.push(Dot {
                     id,
                     x: cpu.x + cpu.w / 2.0,
-                    y: cpu.y + cpu.h / 2.0,
+                    y: cpu.y + (cpu.h / 2.0).max(14.0 + DOT / 2.0),
                     state,
                 });
             }
@@ -412,9 +480,11 @@ impl Diagram {
                 w: rest * 0.42,
                 h: zone_h,
             };
+            let n = l.ready.len();
+            let long = format!("ready {n}");
             layout
                 .boxes
-                .push((ready, format!("ready {}", l.ready.len()), None));
+                .push((ready, fit(ready.w, &[&long, "ready", "rdy"]), None));
             place_dots(layout, ready, &l.ready, DotState::Waiting);
             let io = Rect {
                 x: ready.x + ready.w + 4.0,
@@ -422,16 +492,20 @@ impl Diagram {
                 w: rest * 0.58 - 4.0,
                 h: zone_h,
             };
+            let n = l.io.len();
+            let (long, short) = (format!("awaiting I/O {n}"), format!("I/O {n}"));
             layout
                 .boxes
-                .push((io, format!("awaiting I/O {}", l.io.len()), None));
+                .push((io, fit(io.w, &[&long, &short, "I/O"]), None));
             place_dots(layout, io, &l.io, DotState::Io);
         }
-        if self.loops.len() > shown {
+        if more {
+            let rest = self.loops.len() - shown;
+            let (long, short) = (format!("+{rest} more loops"), format!("+{rest} more"));
             layout.counts.push((
-                area.x,
-                area.y + area.h - 4.0,
-                format!("+{} more loops", self.loops.len() - shown),
+                area.x + 2.0,
+                area.y + area.h + 2.0,
+                fit(area.w, &[&long, &short]),
             ));
         }
     }
@@ -441,11 +515,24 @@ impl DatabaseBox {
     /// The database's column: its connections in use (out of its limit), the queries
     /// in them, and below, the requests waiting for a connection.
     fn layout(&self, layout: &mut Layout, area: Rect) {
+        let n = self.running.len();
         let in_use = match self.limit {
-            Some(limit) => format!("{} of {limit} busy", self.running.len()),
-            None => format!("{} querying", self.running.len()),
+            Some(limit) => {
+                let (long, middle, short) = (
+                    format!("{n} of {limit} busy"),
+                    format!("{n}/{limit} busy"),
+                    format!("{n}/{limit}"),
+                );
+                fit(area.w - 4.0, &[&long, &middle, &short])
+            }
+            None => {
+                let (long, short) = (format!("{n} querying"), n.to_string());
+                fit(area.w - 4.0, &[&long, &short])
+            }
         };
-        layout.boxes.push((area, "database".into(), None));
+        layout
+            .boxes
+            .push((area, fit(area.w, &["database", "db"]), None));
         layout.counts.push((area.x + 5.0, area.y + 18.0, in_use));
         let half = (area.h - 20.0) / 2.0;
         let running = Rect {
@@ -460,13 +547,37 @@ impl DatabaseBox {
             h: half - 6.0,
             ..running
         };
-        layout.boxes.push((
-            waiting,
-            format!("waiting for one {}", self.waiting.len()),
-            None,
-        ));
+        let n = self.waiting.len();
+        let (long, middle, short) = (
+            format!("waiting for one {n}"),
+            format!("waiting {n}"),
+            n.to_string(),
+        );
+        layout
+            .boxes
+            .push((waiting, fit(waiting.w, &[&long, &middle, &short]), None));
         place_dots(layout, waiting, &self.waiting, DotState::Waiting);
     }
+}
+
+/// "`n` `word`" at height `y` in `column`, or `n` over `word` on two lines where one is
+/// too narrow; returns the height under it.
+fn counted(
+    layout: &mut Layout,
+    column: Rect,
+    y: f64,
+    n: impl std::fmt::Display,
+    word: &str,
+) -> f64 {
+    let (x, w) = (column.x + 5.0, column.w - 4.0);
+    let line = format!("{n} {word}");
+    if fit(w, &[&line]) == line {
+        layout.counts.push((x, y, line));
+        return y + LINE;
+    }
+    layout.counts.push((x, y, fit(w, &[&n.to_string()])));
+    layout.counts.push((x, y + LINE, fit(w, &[word])));
+    y + 2.0 * LINE
 }
 
 /// Dots in a grid inside `rect`, or a count when there are too many to tell apart.
@@ -475,10 +586,11 @@ fn place_dots(layout: &mut Layout, rect: Rect, ids: &[u64], state: DotState) {
     let rows = ((rect.h - 20.0) / (DOT + 3.0)).floor().max(1.0) as usize;
     let capacity = (per_row * rows).min(MAX_DOTS_PER_ZONE);
     if ids.len() > capacity {
+        let (long, short) = (format!("{} requests", ids.len()), ids.len().to_string());
         layout.counts.push((
-            rect.x + 6.0,
+            rect.x + 4.0,
             rect.y + rect.h / 2.0,
-            format!("{} requests", ids.len()),
+            fit(rect.w - 2.0, &[&long, &short]),
         ));
         return;
     }
@@ -557,6 +669,67 @@ mod tests {
         assert!(layout.boxes.iter().any(|(_, name, _)| name == "database"));
     }
 
+    /// Every label fits its box and every count stays inside the diagram, from a phone
+    /// to a wide column, for the crowded servers of the article's database comparisons.
+    #[test]
+    fn text_fits_its_place_at_every_width() {
+        let servers = [
+            "server = \"asyncio\"\nworkers = 2\nclients = 200\ncpu_ms = 1\nio_ms = 0\ndb_ms = 100\ndb_pool = 10\ndb_connections = 100\n",
+            "server = \"processes\"\nworkers = 19\nclients = 100\ncpu_ms = 1\nio_ms = 0\ndb_ms = 20\ndb_connections = 100\n",
+            "server = \"asyncio\"\nworkers = 6\nclients = 100\ncpu_ms = 1\nio_ms = 0\ndb_ms = 20\ndb_pool = 20\nblocking_share = 0.1\nio_calls = 1\n",
+            "server = \"threads\"\nworkers = 1\nthreads = 100\nclients = 150\ncpu_ms = 1\nio_ms = 50\n",
+            "workers = 4\narrival_rate = 1000\ncpu_ms = 5\nio_ms = 50\n",
+        ];
+        for toml in servers {
+            let d = diagram(toml, 2.0);
+            for width in [280.0, 360.0, 460.0, 620.0] {
+                let layout = d.layout(width, 300.0);
+                for (rect, label, _) in &layout.boxes {
+                    let text = label.chars().count() as f64 * CHAR_PX;
+                    assert!(
+                        text <= rect.w,
+                        "{width} px: '{label}' ({text} px) in a box of {} px",
+                        rect.w
+                    );
+                }
+                for (x, y, text) in &layout.counts {
+                    let end = x + text.chars().count() as f64 * CHAR_PX;
+                    assert!(end <= width + 1.0, "{width} px: '{text}' ends at {end}");
+                    assert!(y + 12.0 <= layout.height, "{width} px: '{text}' at y {y}");
+                }
+                let (right, bottom) = layout
+                    .legend
+                    .iter()
+                    .fold((0.0f64, 0.0f64), |(r, b), &(x, y, state)| {
+                        (r.max(x + legend_entry_w(state) - 12.0), b.max(y))
+                    });
+                assert!(right <= width, "{width} px: the key runs to {right}");
+                assert!(
+                    bottom < layout.boxes[0].0.y,
+                    "{width} px: the key overlaps the stations"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_key_shows_what_the_server_can_show() {
+        let plain =
+            diagram("workers = 4\nclients = 5\ncpu_ms = 1\nio_ms = 10\n", 0.5).layout(640.0, 200.0);
+        let states: Vec<DotState> = plain.legend.iter().map(|e| e.2).collect();
+        assert_eq!(states, [DotState::Waiting, DotState::Cpu, DotState::Io]);
+        let blocking = diagram(
+            "server = \"asyncio\"\nclients = 5\ncpu_ms = 1\nio_ms = 10\ndb_ms = 5\nblocking_share = 0.5\n",
+            0.5,
+        )
+        .layout(300.0, 200.0);
+        assert_eq!(blocking.legend.len(), 5);
+        assert!(
+            blocking.legend.iter().any(|e| e.1 > 0.0),
+            "wraps on a narrow diagram"
+        );
+    }
+
     #[test]
     fn crowds_become_counts() {
         let d = diagram(
@@ -569,9 +742,10 @@ mod tests {
             "{} dots",
             layout.dots.len()
         );
-        assert!(layout
-            .counts
-            .iter()
-            .any(|(_, _, t)| t.ends_with("requests")));
+        // "N requests", or only N where the zone is too narrow for the word.
+        assert!(layout.counts.iter().any(|(_, _, t)| t
+            .trim_end_matches(" requests")
+            .parse::<usize>()
+            .is_ok_and(|n| n > MAX_DOTS_PER_ZONE)));
     }
 }
