@@ -72,7 +72,9 @@ pub const DARK: Palette = Palette {
         cpu: ORANGE,
         io: SKY,
         db: GREEN,
-        blocked: YELLOW,
+        // Light grey, as black is in the light theme: "nothing runs", and far from the
+        // CPU's orange (yellow was too close to it to tell apart).
+        blocked: RGBColor(225, 225, 225),
     },
 };
 

@@ -61,6 +61,9 @@ pub struct Timeline {
     /// Replies of the last seconds: (time, request, latency s).
     replies: VecDeque<(f64, u64, f64)>,
     now: f64,
+    /// The states rows have been in since the start, for the key: a state that never
+    /// occurs (the database, a blocking call) needs no entry.
+    seen: Vec<RowState>,
 }
 
 impl Timeline {
@@ -187,6 +190,9 @@ impl Timeline {
     }
 
     fn set(&mut self, row: usize, t: f64, state: RowState, request: Option<u64>) {
+        if !self.seen.contains(&state) {
+            self.seen.push(state);
+        }
         let Some(segments) = self.rows.get_mut(row) else {
             return;
         };
@@ -233,7 +239,37 @@ impl Timeline {
             .into_font()
             .color(&palette.text);
         let label_w = px(58.0);
-        let top = px(16.0);
+        let what = if self.loops { "loop" } else { "worker" };
+        // The key: CPU and I/O, and what else rows have done. Colour alone must not carry
+        // the meaning, so it stays on a phone: after a long title where it fits, after a
+        // short one, or on a line of its own.
+        let s = &palette.states;
+        let mut key: Vec<(&str, RGBColor)> = vec![("CPU", s.cpu), ("I/O", s.io)];
+        for (state, label, color) in [
+            (RowState::Db, "database", s.db),
+            (RowState::Waiting, "waiting", s.waiting),
+            (RowState::Blocked, "blocked", s.blocked),
+        ] {
+            if self.seen.contains(&state) {
+                key.push((label, color));
+            }
+        }
+        let entry_w = |label: &str| px(12.0 + 6.5 * label.chars().count() as f64 + 10.0);
+        let key_w: i32 = key.iter().map(|(label, _)| entry_w(label)).sum();
+        let title_w = |title: &str| px(6.0 * title.chars().count() as f64 + 8.0);
+        let long = format!("the last {SPAN_S:.0} simulated seconds, one row per {what}:");
+        let short = format!("last {SPAN_S:.0} s, a row per {what}:");
+        let (title, key_at, top) = if label_w + title_w(&long) + key_w <= w as i32 {
+            (long.clone(), (label_w + title_w(&long), px(0.0)), px(16.0))
+        } else if label_w + title_w(&short) + key_w <= w as i32 {
+            (
+                short.clone(),
+                (label_w + title_w(&short), px(0.0)),
+                px(16.0),
+            )
+        } else {
+            (short, (label_w, px(14.0)), px(30.0))
+        };
         let shown = self.rows.len().min(MAX_ROWS);
         if shown == 0 {
             return area.present();
@@ -242,26 +278,19 @@ impl Timeline {
         let columns = (w as i32 - label_w - px(4.0)).max(1) as usize;
         let (t0, t1) = (self.now - SPAN_S, self.now);
         let dt = (t1 - t0) / columns as f64;
-        let what = if self.loops { "loop" } else { "worker" };
-        let title = format!("the last {SPAN_S:.0} simulated seconds, one row per {what}:");
-        area.draw(&Text::new(title.clone(), (label_w, px(1.0)), font.clone()))?;
-        // The key, after the title: colour alone must not carry the meaning.
-        let s = &palette.states;
-        let mut key: Vec<(&str, RGBColor)> =
-            vec![("CPU", s.cpu), ("I/O", s.io), ("database", s.db)];
-        if self.loops {
-            key.push(("blocked", s.blocked));
-        } else {
-            key.push(("waiting", s.waiting));
-        }
-        let mut x = label_w + px(6.0 * title.chars().count() as f64 + 8.0);
+        area.draw(&Text::new(title, (label_w, px(1.0)), font.clone()))?;
+        let (mut x, key_y) = key_at;
         for (label, color) in key {
             area.draw(&Rectangle::new(
-                [(x, px(3.0)), (x + px(9.0), px(12.0))],
+                [(x, key_y + px(3.0)), (x + px(9.0), key_y + px(12.0))],
                 color.filled(),
             ))?;
-            area.draw(&Text::new(label, (x + px(12.0), px(1.0)), font.clone()))?;
-            x += px(12.0 + 6.5 * label.chars().count() as f64 + 10.0);
+            area.draw(&Text::new(
+                label,
+                (x + px(12.0), key_y + px(1.0)),
+                font.clone(),
+            ))?;
+            x += entry_w(label);
         }
         let bottom = top + shown as i32 * row_h;
         area.draw(&Text::new(
