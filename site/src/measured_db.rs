@@ -191,7 +191,7 @@ fn series_figure(s: &DbSeries) -> String {
         if s.published_setup.is_empty() {
             String::new()
         } else {
-            format!(", {}", text(&s.published_setup))
+            format!(", {}", text(s.published_setup.trim_end_matches('.')))
         },
     )
 }
@@ -224,13 +224,16 @@ fn chart_svg(
     for (theme, palette) in chart::THEMES {
         let mut svg = String::new();
         {
-            let area = SVGBackend::with_string(&mut svg, (420, 260)).into_drawing_area();
+            // Drawn at about the size it is shown at, two to a row in the text's column,
+            // so that its labels are the size of a widget's (a larger drawing scaled
+            // down left them about 7 px tall).
+            let area = SVGBackend::with_string(&mut svg, (320, 220)).into_drawing_area();
             // Drawing into a String cannot fail.
             let _ = chart::draw_line_chart(&area, &chart, palette, 1.0);
         }
         let open_end = svg.find('>').unwrap_or(0);
         out.push_str(&format!(
-            "<svg class=\"widget-chart theme-{theme}\" viewBox=\"0 0 420 260\" role=\"img\" aria-label=\"{}: {y_label}, measured and simulated\" xmlns=\"http://www.w3.org/2000/svg\"{}",
+            "<svg class=\"widget-chart theme-{theme}\" viewBox=\"0 0 320 220\" role=\"img\" aria-label=\"{}: {y_label}, measured and simulated\" xmlns=\"http://www.w3.org/2000/svg\"{}",
             html_escape::encode_double_quoted_attribute(&s.id),
             &svg[open_end..]
         ));
