@@ -4,7 +4,7 @@ server (`fifo_app.py`: 4 slots, 20 ms each, one uvicorn process on asyncio) meas
 the database harness's own load point (`wrk -t1 --latency` after a warm-up, the CPU split
 from /proc), next to the simulation of the same: 4 workers holding 20 ms of constant I/O.
 
-    python3 bench/real/control.py [--seconds 5] [--clients 1,4,16,32,64,128,256]
+    python3 bench/real/control.py [--seconds 5] [--clients 1,4,16,32,64,128,256] [--wrk-threads 1]
 
 Prints one row per concurrency (measured p50, p90, p99 and their ratio, the simulated
 p50 and p99, the cores other processes took) and writes target/real-control.json. About
@@ -33,6 +33,8 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--seconds", type=float, default=5)
     p.add_argument("--clients", default="1,4,16,32,64,128,256")
+    p.add_argument("--wrk-threads", type=int, default=1,
+                   help="wrk's threads (the database harness uses 1)")
     args = p.parse_args()
     python = env.ensure_venv(ROOT / "target" / "real-venv")
     wrk = env.ensure_wrk()
@@ -52,7 +54,8 @@ def main() -> int:
     for clients in [int(c) for c in args.clients.split(",")]:
         # A fresh server per point, as the harness does.
         with servers.serving_argv("fifo", argv, port, {}, log_dir) as running:
-            m = load.run_point(wrk, running, "/", clients, args.seconds, lambda: [])
+            m = load.run_point(wrk, running, "/", clients, args.seconds, lambda: [],
+                               threads=args.wrk_threads)
         s = simulate(str(explainer), SCENARIO, clients)
         rows.append({"clients": clients, "measured": m, "simulated": s})
         print(f"| {clients} | {m['throughput_rps']:.1f} / {s['throughput_rps']:.1f} "
@@ -60,7 +63,8 @@ def main() -> int:
               f"| {m['p99_ms']:.1f} / {s['p99_ms']:.1f} | {m['p99_ms'] / m['p50_ms']:.2f} "
               f"| {m['other_cores']:.2f} |", flush=True)
     out = ROOT / "target" / "real-control.json"
-    out.write_text(json.dumps({"scenario": SCENARIO, "machine": env.machine(python, wrk),
+    out.write_text(json.dumps({"scenario": SCENARIO, "wrk_threads": args.wrk_threads,
+                               "machine": env.machine(python, wrk),
                                "points": rows}, indent=1))
     print(f"wrote {out}", file=sys.stderr)
     return 0

@@ -178,8 +178,24 @@ def others_now(db_pids: Callable[[], list[int]], window_s: float = 1.0) -> float
     return max(0.0, used / elapsed)
 
 
+def drain_s(wrk_stdout: str, connections: int, most_s: float = 30.0) -> float:
+    """How long the requests a finished wrk run left in flight may take: one and a half
+    times the longer of its slowest reply and the time its rate takes to serve one
+    request per connection (a run shorter than one round of the queue has no reply that
+    slow), and a fifth of a second; at most `most_s`."""
+    lines = [x for x in wrk_stdout.splitlines() if x.startswith("{")]
+    if not lines:
+        return most_s
+    w = json.loads(lines[-1])
+    if w.get("requests", 0) <= 0:
+        return most_s
+    slowest_s = w.get("max_us", 0) / 1e6
+    round_s = connections * w["duration_us"] / 1e6 / w["requests"]
+    return min(most_s, 1.5 * max(slowest_s, round_s) + 0.2)
+
+
 def run_point(wrk: str, running: Running, path: str, connections: int, duration_s: float,
-              db_pids: Callable[[], list[int]], warmup_s: float = 1.0) -> dict:
+              db_pids: Callable[[], list[int]], warmup_s: float = 1.0, threads: int = 1) -> dict:
     """One database point: a warm-up (not recorded: the first requests of a fresh server
     pay for imports, caches and the first page faults), then `wrk --latency` for
     `duration_s`. Returns throughput, the latency summary of wrk's histogram, errors,
@@ -189,12 +205,23 @@ def run_point(wrk: str, running: Running, path: str, connections: int, duration_
     hypervisor's steal included, reported also alone as `steal_cores`). `irq_cores`
     (interrupts, mostly loopback networking for this traffic) is for information: the
     kernel charges them to the task they interrupt, so they are inside the others."""
-    base = [wrk, "-t1", f"-c{connections}", "--timeout", "30s", "-s", str(HERE / "report.lua")]
+    # wrk's threads split the connections; more threads than connections is an error.
+    threads = max(1, min(threads, connections))
+    base = [wrk, f"-t{threads}", f"-c{connections}", "--timeout", "30s", "-s", str(HERE / "report.lua")]
     # wrk takes whole seconds only.
     duration_s, warmup_s = math.ceil(duration_s), math.ceil(warmup_s)
+    drained_s = 0.0
     if warmup_s > 0:
-        subprocess.run(base + [f"-d{warmup_s:g}s", running.url(path)], capture_output=True, text=True,
-                       timeout=warmup_s + 60, start_new_session=True, preexec_fn=prepare_child)
+        warm = subprocess.run(base + [f"-d{warmup_s:g}s", running.url(path)], capture_output=True,
+                              text=True, timeout=warmup_s + 60, start_new_session=True,
+                              preexec_fn=prepare_child)
+        # When wrk stops, the requests it had in flight are still queued in the server,
+        # which serves them for nobody (wasted work). Measuring at once would put the
+        # first wave of the measured run behind them: a tail of about twice the steady
+        # latency and a lower throughput, which are the warm-up's, not the server's. So
+        # wait until they are done: the warm-up's slowest reply, with room to spare.
+        drained_s = drain_s(warm.stdout, connections)
+        time.sleep(drained_s)
     sampler = Sampler(running.pgid)
     sampler.start()
     cmd = base + ["--latency", f"-d{duration_s:g}s", running.url(path)]
@@ -258,4 +285,6 @@ def run_point(wrk: str, running: Running, path: str, connections: int, duration_
         "steal_cores": cores(steal),
         "other_cores": cores(other),
         "duration_s": round(seconds, 2),
+        # Seconds waited after the warm-up for the requests it left in flight.
+        "drained_s": round(drained_s, 2),
     }
