@@ -523,14 +523,16 @@ impl PlannerFigure {
             .map(|s| {
                 let cells = match &s.outcome {
                     Outcome::Searching => format!("<td colspan=\"{span}\">searching…</td>"),
+                    // What the reader asked about first (p99, memory), so that a narrow
+                    // column shows it without scrolling; the command last.
                     Outcome::Fits(t) => format!(
-                        "<td>{}</td>{}<td>{:.0}</td><td>{:.0}</td><td>{:.0}</td><td>{:.0} MB</td><td><code>{}</code></td>",
+                        "<td>{}</td><td>{:.0}</td><td>{:.0} MB</td><td>{:.0}</td><td>{:.0}</td>{}<td><code>{}</code></td>",
                         html_escape::encode_text(&describe_size(s.candidate, (t.processes, t.threads))),
-                        if has_db { format!("<td>{}</td>", html_escape::encode_text(&self.pool(t))) } else { String::new() },
-                        t.throughput,
-                        t.p50,
                         t.p99,
                         t.memory_mb,
+                        t.throughput,
+                        t.p50,
+                        if has_db { format!("<td>{}</td>", html_escape::encode_text(&self.pool(t))) } else { String::new() },
                         html_escape::encode_text(&s.candidate.command(t.processes, t.threads)),
                     ),
                     Outcome::None(why) => format!("<td colspan=\"{span}\" class=\"planner-none\">none fits: {}</td>", html_escape::encode_text(why)),
@@ -554,7 +556,7 @@ impl PlannerFigure {
         });
         format!(
             "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {:.0} MB of RAM on {} cores.{pool}</p><div class=\"table-wrap\"><table class=\"planner\">\
-             <thead><tr><th scope=\"col\">server</th><th scope=\"col\">size</th>{pool_head}<th scope=\"col\">requests/s</th><th scope=\"col\">p50 ms</th><th scope=\"col\">p99 ms</th><th scope=\"col\">memory</th><th scope=\"col\">command</th></tr></thead>\
+             <thead><tr><th scope=\"col\">server</th><th scope=\"col\">size</th><th scope=\"col\">p99 ms</th><th scope=\"col\">memory</th><th scope=\"col\">requests/s</th><th scope=\"col\">p50 ms</th>{pool_head}<th scope=\"col\">command</th></tr></thead>\
              <tbody>{rows}</tbody></table></div>",
             self.target_rps, self.target_p99, self.ram_mb, self.base.cores,
             pool_head = if has_db { "<th scope=\"col\">database pool</th>" } else { "" },
