@@ -108,10 +108,10 @@ const CASES: &[Case] = &[
     Case {
         index: 5,
         name: "memory",
-        ready: "summary().startsWith('In 4096 MB')",
+        ready: "summary().startsWith('In 4,096 MB')",
         key_on: "input[name=budget_mb]",
         key: Key::End,
-        after_key: "summary().startsWith('In 65536 MB')",
+        after_key: "summary().startsWith('In 65,536 MB')",
         click_on: ".widget-presets button:nth-child(1)",
         after_click: "summary().startsWith('In 512 MB')",
     },

@@ -35,7 +35,7 @@ const PANELS: &[Panel] = &[
     },
 ];
 
-const LABELS: [&str; 4] = ["processes", "threads", "asyncio", "gevent"];
+const LABELS: [&str; 4] = ["processes", "threads", "asyncio", "greenlets"];
 
 pub struct MemoryFigure {
     scenario: Scenario,
@@ -68,7 +68,7 @@ fn count(value: f64) -> String {
     } else if value >= 1e6 {
         format!("{:.1} million", value / 1e6)
     } else {
-        format!("{value:.0}")
+        contract::live::format_number(value.round())
     }
 }
 
@@ -180,12 +180,17 @@ impl MemoryFigure {
                     .zip(&lines)
                     .map(|(label, points)| Series { label, points })
                     .collect();
-                let chart = LineChart::new(
+                let mut chart = LineChart::new(
                     "simulated time (s)",
                     "memory in use (MB)",
                     self.live[0].x_range(),
                     series,
                 );
+                // The budget the bars are about, so that memory over it reads as such.
+                chart.guides.push((
+                    self.budget_mb,
+                    format!("RAM budget {}", kib(self.budget_mb * 1024.0)),
+                ));
                 crate::draw_line_chart(area, &chart, look.palette, look.scale)
             }
         }
@@ -205,8 +210,8 @@ impl MemoryFigure {
     pub fn summary(&self) -> String {
         let f = self.footprints();
         format!(
-            "In {:.0} MB: {} worker processes, {} threads, {} asyncio tasks or {} greenlets.",
-            self.budget_mb,
+            "In {} MB: {} worker processes, {} threads, {} asyncio tasks or {} greenlets.",
+            contract::live::format_number(self.budget_mb.round()),
             count(f[0].connections(self.budget_mb)),
             count(f[1].connections(self.budget_mb)),
             count(f[2].connections(self.budget_mb)),
