@@ -198,6 +198,16 @@ async fn a_prediction_block_hides_its_answer_until_the_reader_guesses() {
         ))
         .await;
     assert_eq!(state, json!([true, "guess", true]));
+    // No line of zeros that would read as a result.
+    let summary = browser
+        .eval(&format!(
+            "{w} return W.querySelector('.widget-summary').textContent"
+        ))
+        .await;
+    assert!(
+        summary.as_str().unwrap().starts_with("Nothing has run yet"),
+        "{summary}"
+    );
 
     // A guess runs it, and the answer is shown beside the guess.
     browser
@@ -229,6 +239,15 @@ async fn a_prediction_block_hides_its_answer_until_the_reader_guesses() {
         .wait_for(
             "the caption's value",
             &format!("{w} return !({hidden})"),
+            WAIT,
+        )
+        .await;
+    browser
+        .wait_for(
+            "the summary of the run",
+            &format!(
+                "{w} return !W.querySelector('.widget-summary').textContent.startsWith('Nothing')"
+            ),
             WAIT,
         )
         .await;

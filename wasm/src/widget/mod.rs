@@ -222,7 +222,7 @@ impl Component for Widget {
             replay: None,
             story: None,
         };
-        widget.summary = widget.figure.summary();
+        widget.summary = widget.summary_now();
         widget.schedule(ctx);
         widget
     }
@@ -256,6 +256,7 @@ impl Component for Widget {
             }
             Msg::SkipGuess => {
                 self.prediction = Prediction::None;
+                self.summary_at_ms = f64::NEG_INFINITY;
                 self.run_s = 0.0;
                 if !self.clock.playing {
                     self.clock.toggle();
@@ -334,6 +335,7 @@ impl Component for Widget {
                 match guess {
                     Some(guess) => {
                         self.prediction = Prediction::Guessed { guess };
+                        self.summary_at_ms = f64::NEG_INFINITY;
                         self.run_s = 0.0;
                         if !self.clock.playing {
                             self.clock.toggle();
@@ -669,10 +671,20 @@ impl Widget {
             rerender |= self.narrator.hear(self.figure.notices(), now);
         }
         if due(&mut self.summary_at_ms, SUMMARY_EVERY_MS) {
-            self.summary = self.figure.summary();
+            self.summary = self.summary_now();
             rerender = true;
         }
         rerender
+    }
+
+    /// The figure's summary, except while a prediction waits for the guess: nothing has
+    /// run, and a line of zeros would read as a result.
+    fn summary_now(&self) -> String {
+        if self.asking() {
+            "Nothing has run yet: make your guess, then run it.".into()
+        } else {
+            self.figure.summary()
+        }
     }
 
     fn show_challenges(&self, ctx: &Context<Self>) {
