@@ -14,19 +14,21 @@ pub fn table() -> String {
                 Scope::Scenario => "",
                 Scope::Widget => " <small>(widget)</small>",
             };
+            // Three columns, each with its fine print under it, so that the table fits
+            // the text's column instead of scrolling sideways past its sources.
             format!(
-                "<tr><td><code>{}</code>{scope}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td><code>{}</code>{scope}<br><small>{}</small></td><td>{}</td><td>{}<br><small>{}</small></td></tr>",
                 text(spec.name),
-                inline(spec.meaning),
                 text(&spec.accepts.expected()),
+                inline(spec.meaning),
                 inline(spec.default),
                 inline(spec.source),
             )
         })
         .collect();
     format!(
-        "<div class=\"table-wrap\"><table class=\"keys\"><thead><tr><th>key</th><th>what it sets</th>\
-         <th>accepts</th><th>default</th><th>where the default comes from</th></tr></thead>\
+        "<div class=\"table-wrap\"><table class=\"keys\"><thead><tr><th>key, and what it accepts</th>\
+         <th>what it sets</th><th>default, and where it comes from</th></tr></thead>\
          <tbody>{rows}</tbody></table></div>\n"
     )
 }
