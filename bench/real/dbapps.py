@@ -86,6 +86,7 @@ class Stats:
         self.query_s = 0.0
         self.acquire_s = 0.0
         self.sample: list[float] = []
+        self.acquire_sample: list[float] = []
 
     def add(self, acquire_s: float, query_s: float) -> None:
         with self.lock:
@@ -94,11 +95,14 @@ class Stats:
             self.acquire_s += acquire_s
             if len(self.sample) < self.LIMIT:
                 self.sample.append(query_s)
+                self.acquire_sample.append(acquire_s)
 
     def report(self) -> dict:
         with self.lock:
             s = sorted(self.sample)
             pick = (lambda q: round(s[min(len(s) - 1, int(q * len(s)))] * 1000, 4)) if s else (lambda q: None)
+            a = sorted(self.acquire_sample)
+            pick_a = (lambda q: round(a[min(len(a) - 1, int(q * len(a)))] * 1000, 4)) if a else (lambda q: None)
             return {
                 "pid": os.getpid(),
                 "queries": self.count,
@@ -106,6 +110,8 @@ class Stats:
                 "query_ms_p50": pick(0.5),
                 "query_ms_p99": pick(0.99),
                 "acquire_ms_mean": round(self.acquire_s / self.count * 1000, 4) if self.count else None,
+                "acquire_ms_p50": pick_a(0.5),
+                "acquire_ms_p99": pick_a(0.99),
             }
 
 
@@ -135,7 +141,39 @@ async def close_apool() -> None:
         await _apool.close()
 
 
+# A diagnostic, never used by the series: BENCH_POOL_IMPL=queue replaces asyncpg's pool
+# with a bare asyncio.LifoQueue of POOL connections (`reset`: the same, with asyncpg's
+# reset round trip before a connection goes back), to tell the queue's ordering from the
+# pool's own code. Set it in the harness's environment; the server inherits it.
+_bare_queue = None
+
+
+async def bare_queue_query(sql: str, reset: bool):
+    global _bare_queue
+    import asyncpg
+
+    if _bare_queue is None:
+        _bare_queue = asyncio.LifoQueue()
+        for _ in range(POOL):
+            _bare_queue.put_nowait(await asyncpg.connect(DSN, statement_cache_size=0))
+    start = time.perf_counter()
+    conn = await _bare_queue.get()
+    got = time.perf_counter()
+    try:
+        rows = await conn.fetch(sql)
+    finally:
+        done = time.perf_counter()
+        if reset:
+            await asyncio.shield(conn.reset())
+        _bare_queue.put_nowait(conn)
+    STATS.add(got - start, done - got)
+    return rows
+
+
 async def aquery(sql: str):
+    impl = os.environ.get("BENCH_POOL_IMPL")
+    if impl in ("queue", "reset"):
+        return await bare_queue_query(sql, impl == "reset")
     start = time.perf_counter()
     async with _apool.acquire() as conn:
         got = time.perf_counter()

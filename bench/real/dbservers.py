@@ -21,6 +21,13 @@ class AppServer:
     sim_server: str  # the simulation's `server`
     serial: bool  # a worker (process or thread) holds one request at a time, waits included
 
+    @property
+    def pool_queue(self) -> str:
+        """The simulation's `db_pool_queue`: psycopg_pool hands a returned connection to
+        its longest waiter; asyncpg's pool is an asyncio queue, where whoever runs first
+        takes it (asyncpg/pool.py `Pool._acquire`, asyncio/queues.py `Queue.get`)."""
+        return "fifo" if self.framework == "flask" else "barging"
+
     def argv(self, bin_dir: Path, port: int, processes: int, threads: int = 1) -> list[str]:
         gunicorn = [str(bin_dir / "gunicorn"), "-b", f"127.0.0.1:{port}", "--backlog", "2048",
                     "-w", str(processes), "-c", "gunicorn_db.py", "--log-level", "warning",

@@ -286,12 +286,15 @@ class Harness:
         while len(attempts) < self.plan.attempts:
             quiet_before = self.wait_quiet()
             try:
-                result, _ = self.run_once(series, clients, duration, processes=series.processes,
+                result, stats = self.run_once(series, clients, duration, processes=series.processes,
                                           threads=series.threads, pool=series.db_pool, route=series.route,
                                           warmup_s=self.plan.warmup_s)
             except RuntimeError as e:
                 return {"status": "failed", "reason": str(e)[-3000:], "attempts": attempts}
             result["quiet_before"] = quiet_before
+            if stats:
+                # Warm-up included: where a request's time went, inside the app.
+                result["app_stats"] = stats
             if result.get("server_worker_deaths"):
                 return {"status": "failed", "measured": result, "attempts": attempts,
                         "reason": f"a worker died or was restarted during the run; the server's last log "
@@ -363,18 +366,31 @@ def diagnose(series: dict, point: dict, cores: int) -> str:
     me, sim, a = point["measured"], point["simulated"], point["agreement"]
     facts = [f"simulated throughput {a['throughput_error']:+.0%}, p99 {a['p99_error']:+.0%}"]
     busy = me["server_cores"] + me["db_cores"] + me["wrk_cores"]  # interrupts are inside these
-    if busy > 0.85 * cores and a["throughput_error"] > 0:
+    scenario = series.get("scenario") or {}
+    cpu_ms = scenario.get("cpu_ms", 0) + scenario.get("overhead_us", 0) / 1000
+    if busy > 0.85 * cores and abs(a["throughput_error"]) > THROUGHPUT_TOLERANCE and cpu_ms > 0:
+        here = me["server_cpu_ms_per_request"]
         facts.append(f"the machine was CPU-bound ({me['server_cores']:.2f} server + {me['db_cores']:.2f} "
-                     f"PostgreSQL/pgbouncer + {me['wrk_cores']:.2f} wrk of {cores} cores); the simulation "
-                     f"gives the app all {cores} cores, the database's and wrk's CPU are not in it")
+                     f"PostgreSQL/pgbouncer + {me['wrk_cores']:.2f} wrk of {cores} cores), so throughput "
+                     f"follows the CPU per request: the server took {here:.2f} ms of it here, "
+                     f"{here / cpu_ms - 1:+.0%} against the {cpu_ms:.2f} ms its calibration measured")
     if me["db_cores"] > 0.2 and a["throughput_error"] > THROUGHPUT_TOLERANCE and busy <= 0.85 * cores:
         facts.append(f"PostgreSQL and pgbouncer took {me['db_cores']:.2f} cores; a single event loop or "
-                     "the GIL competes with them for a core that the simulation gives it whole")
+                     "the GIL competes with them for a core, which the simulation shares fairly")
     if (series["server"] in ("starlette-asyncio", "starlette-uvloop", "aiohttp")
             and point["clients"] > series["db_pool"] * series["processes"] and a["p99_error"] < -P99_TOLERANCE):
-        facts.append("requests queue for asyncpg's pool, an asyncio queue that lets a newcomer take a "
-                     "freed connection before the woken waiter runs (the loser goes to the back): the "
-                     "measured tail is that barging; the simulation's pool is FIFO")
+        if scenario.get("db_pool_queue") == "barging":
+            facts.append("requests queue for asyncpg's pool; the simulation lets a task its loop runs "
+                         "first take a freed connection (barging), and still finds too few losers")
+        else:
+            facts.append("requests queue for asyncpg's pool, an asyncio queue that lets a newcomer take a "
+                         "freed connection before the woken waiter runs (the loser goes to the back): the "
+                         "measured tail is that barging; this simulation's pool is FIFO")
+    if scenario.get("db_pool_queue") == "barging" and a["p99_error"] > P99_TOLERANCE:
+        facts.append(f"too many losers: the simulated median is {sim['p50_ms']:.1f} ms against "
+                     f"{me['p50_ms']:.1f} measured, so most requests overtake while a few starve; on a busy "
+                     "loop the model's woken request waits behind every task queued there, more than "
+                     "asyncio's turn-by-turn scheduling lets pass it")
     if point["clients"] <= 4 and abs(a["p99_error"]) > P99_TOLERANCE:
         facts.append("few clients: the p99 is the tail of the database's and the scheduler's own "
                      "jitter, which constant service times leave out")
@@ -423,7 +439,8 @@ def simulate_all(document: dict, explainer: str | None) -> None:
     for s in document["series"]:
         cal, scenario = s.get("calibration"), s.get("scenario")
         if cal and scenario is not None:
-            s["scenario"] = simulate.calibrated(scenario, cal)
+            s["scenario"] = simulate.with_pool_queue(simulate.calibrated(scenario, cal),
+                                                     dbservers.BY_ID[s["server"]].pool_queue)
         for p in s["points"]:
             if p.get("measured"):
                 p["simulated"] = simulate.simulate_db(explainer, s["scenario"], p["clients"])
@@ -545,6 +562,7 @@ def run(plan: Plan, args: argparse.Namespace, explainer: str | None, out: Path) 
                     cal["cpu_ms"], cal["overhead_us"], cal["db_ms"], series.db_pool, series.bouncer_pool,
                     io_ms=io_ms, blocking_share=series.block_share)
                 scenario = simulate.calibrated(scenario, cal)
+                scenario = simulate.with_pool_queue(scenario, dbservers.BY_ID[series.server].pool_queue)
                 log(f"{sid}: overhead {cal['overhead_us']:.0f} us, app CPU {cal['cpu_ms']:.3f} ms, "
                     f"query {cal['db_ms']:.2f} ms as the app sees it, PostgreSQL+pgbouncer CPU "
                     f"{cal['db_cpu_ms_per_request']:.3f} ms per request")

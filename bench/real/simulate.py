@@ -10,6 +10,7 @@ switches a request causes; counting them again would charge them twice.
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 import tempfile
@@ -120,9 +121,20 @@ def calibrated(scenario: dict, calibration: dict) -> dict:
     if colocated > 0:
         out["colocated_cpu_ms"] = round(colocated, 4)
     lone = (calibration.get("db_run") or {}).get("measured") or {}
-    if lone.get("mean_ms") and lone.get("stdev_ms"):
+    if lone.get("p50_ms") and lone.get("p99_ms"):
+        sigma = math.log(lone["p99_ms"] / lone["p50_ms"]) / 2.3263
         out["service"] = "lognormal"
-        out["cv"] = round(max(0.01, lone["stdev_ms"] / lone["mean_ms"]), 4)
+        out["cv"] = round(max(0.01, math.sqrt(math.expm1(sigma * sigma))), 4)
+    return out
+
+
+def with_pool_queue(scenario: dict, pool_queue: str) -> dict:
+    """`scenario` with its pool's way of handing over a connection, where it has a pool
+    to wait for."""
+    out = dict(scenario)
+    out.pop("db_pool_queue", None)
+    if pool_queue != "fifo" and out.get("db_pool", 0) > 0:
+        out["db_pool_queue"] = pool_queue
     return out
 
 

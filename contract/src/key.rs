@@ -30,6 +30,7 @@ pub enum Key {
     DbCalls,
     DbPool,
     DbConnections,
+    DbPoolQueue,
     QueueLimit,
     TimeoutMs,
     Abandon,
@@ -372,6 +373,18 @@ pub const KEYS: &[KeySpec] = &[
         meaning: "queries the database runs at once over all processes (`max_connections`, or a pgbouncer pool); a query waits for one",
         source: "no limit unless you set one; PostgreSQL's [`max_connections`](https://www.postgresql.org/docs/15/runtime-config-connection.html) defaults to 100",
         control: log_slider("Database connections", "", 1.0, 1_000.0),
+    },
+    KeySpec {
+        key: Key::DbPoolQueue,
+        name: "db_pool_queue",
+        accepts: Accepts::Choice(&["fifo", "barging"]),
+        scope: Scope::Scenario,
+        default: "`fifo`",
+        meaning: "event loops with a `db_pool` (sync servers always use `fifo`): a freed connection goes straight to the request that waited longest (`fifo`), or only wakes it, so that a task the loop runs first takes it and the woken one goes back to the end of the line (`barging`)",
+        source: "`fifo` is how psycopg's and SQLAlchemy's pools hand over a connection; asyncpg's pool is an asyncio queue, whose [`get`](https://github.com/python/cpython/blob/3.11/Lib/asyncio/queues.py) lets whoever runs first take a freed item",
+        // Not a widget control: it overstates the losers on a saturated loop (see the
+        // model page), where a reader would take its tails at face value.
+        control: None,
     },
     KeySpec {
         key: Key::QueueLimit,

@@ -30,6 +30,8 @@ pub use key::Key;
 pub use live::LiveValue;
 pub use placeholder::{Caption, Options, Placeholder, Segment};
 pub use preset::Preset;
-pub use scenario::{Abandon, Scenario, ScenarioError, ServerKind, Service, Value, Workload};
+pub use scenario::{
+    Abandon, PoolQueue, Scenario, ScenarioError, ServerKind, Service, Value, Workload,
+};
 pub use values::WidgetValues;
 pub use widget::WidgetKind;

@@ -26,7 +26,9 @@ pub mod theory;
 mod view;
 
 pub use batch::Batch;
-pub use contract::{defaults, Abandon, Scenario, ScenarioError, ServerKind, Service, Workload};
+pub use contract::{
+    defaults, Abandon, PoolQueue, Scenario, ScenarioError, ServerKind, Service, Workload,
+};
 pub use engine::Simulation;
 pub use report::{DbSummary, LatencySummary, QueueWait, Report, WindowMetrics};
 pub use view::{

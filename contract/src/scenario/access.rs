@@ -139,6 +139,7 @@ impl Scenario {
             Key::DbCalls => int(self.db_calls),
             Key::DbPool => int(self.db_pool),
             Key::DbConnections => int(self.db_connections),
+            Key::DbPoolQueue => Some(Value::Name(self.db_pool_queue.name())),
             Key::QueueLimit => int(self.queue_limit),
             Key::TimeoutMs => num(self.timeout_ms),
             Key::Abandon => Some(Value::Name(self.abandon.name())),
@@ -192,6 +193,7 @@ impl Scenario {
         match key {
             Key::Threads => self.server == ServerKind::Threads,
             Key::DbPool | Key::DbConnections | Key::DbCalls => self.db_ms > 0.0,
+            Key::DbPoolQueue => self.db_ms > 0.0 && self.db_pool > 0 && self.server.is_event_loop(),
             Key::HeavyCpuMs => self.heavy_share > 0.0,
             Key::Abandon => self.timeout_ms > 0.0,
             Key::BlockingShare | Key::LimitConcurrency | Key::MaxTasks => {
@@ -245,6 +247,9 @@ impl Scenario {
             Key::DbCalls => self.db_calls = small,
             Key::DbPool => self.db_pool = small,
             Key::DbConnections => self.db_connections = small,
+            Key::DbPoolQueue => {
+                self.db_pool_queue = super::PoolQueue::from_name(name).unwrap_or_default()
+            }
             Key::QueueLimit => self.queue_limit = small,
             Key::TimeoutMs => self.timeout_ms = x,
             Key::Abandon => self.abandon = super::Abandon::from_name(name).unwrap_or_default(),

@@ -123,6 +123,32 @@ impl Abandon {
     }
 }
 
+/// How a process's database pool gives a freed connection to the requests waiting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PoolQueue {
+    /// Straight to the request that waited longest.
+    #[default]
+    Fifo,
+    /// It wakes that request, but a task its event loop runs first may take it; the
+    /// woken request then waits again at the back (an asyncio queue, as in asyncpg).
+    Barging,
+}
+
+impl PoolQueue {
+    pub const ALL: [PoolQueue; 2] = [PoolQueue::Fifo, PoolQueue::Barging];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PoolQueue::Fifo => "fifo",
+            PoolQueue::Barging => "barging",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<PoolQueue> {
+        PoolQueue::ALL.into_iter().find(|q| q.name() == name)
+    }
+}
+
 /// One simulation scenario. `Default` gives DESIGN.md's defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -176,6 +202,9 @@ pub struct Scenario {
     /// Queries the database runs at once, over all processes (`max_connections`, or a
     /// pgbouncer pool); a query waits for one. 0: no limit.
     pub db_connections: u32,
+    /// Event loops with a pool: who gets a freed pool connection (sync servers ignore
+    /// it: their pools hand a connection straight over).
+    pub db_pool_queue: PoolQueue,
     /// Backlog of connections waiting for a worker before new ones are refused.
     pub queue_limit: u32,
     /// A client gives up after this long, ms; 0 = never.
@@ -236,6 +265,7 @@ impl Default for Scenario {
             db_calls: 1,
             db_pool: 0,
             db_connections: 0,
+            db_pool_queue: PoolQueue::Fifo,
             queue_limit: 1024,
             timeout_ms: 0.0,
             abandon: Abandon::Served,

@@ -120,6 +120,16 @@ fn errors_name_the_key_and_what_is_valid() {
         "\"served\", \"dropped\"",
     );
     check_err("retries = 21", Some("retries"), "from 0 to 20");
+    check_err(
+        "server = \"uvloop\"\ndb_ms = 20\ndb_pool_queue = \"barging\"",
+        Some("db_pool_queue"),
+        "set `db_pool` too",
+    );
+    check_err(
+        "db_pool_queue = \"lifo\"",
+        Some("db_pool_queue"),
+        "\"fifo\", \"barging\"",
+    );
 }
 
 #[test]
@@ -144,6 +154,8 @@ fn every_key_survives_toml() {
         db_calls: 2,
         db_pool: 5,
         db_connections: 40,
+        // `barging` needs an event loop, `threads` the threaded server: see below.
+        db_pool_queue: PoolQueue::Fifo,
         abandon: Abandon::Dropped,
         limit_concurrency: 100,
         retries: 1,
@@ -171,11 +183,21 @@ fn every_key_survives_toml() {
         io_ms: 20.0,
     };
     let text = s.to_toml();
+    // All but `clients` (an open workload) and `db_pool_queue`.
     assert_eq!(
         text.lines().count(),
-        Key::scenario_keys().count() - 1,
+        Key::scenario_keys().count() - 2,
         "{text}"
     );
     assert_eq!(Scenario::parse(&text).unwrap(), s);
     assert_eq!(Scenario::from_query(&s.to_query()).unwrap(), s);
+    let barging = Scenario {
+        server: ServerKind::Uvloop,
+        threads: None,
+        db_pool_queue: PoolQueue::Barging,
+        ..s
+    };
+    assert!(barging.to_toml().contains("db_pool_queue = \"barging\""));
+    assert_eq!(Scenario::parse(&barging.to_toml()).unwrap(), barging);
+    assert_eq!(Scenario::from_query(&barging.to_query()).unwrap(), barging);
 }

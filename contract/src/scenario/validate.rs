@@ -1,6 +1,6 @@
 //! Range checks on a `Scenario` value, and the rules that involve several keys.
 
-use super::{Scenario, ScenarioError, ServerKind};
+use super::{PoolQueue, Scenario, ScenarioError, ServerKind};
 use crate::key::Key;
 
 /// In-flight requests an event-loop server may hold at once (tasks over all processes);
@@ -69,6 +69,14 @@ fn combinations(s: &Scenario) -> Result<(), ScenarioError> {
                 ));
             }
         }
+    }
+    // Sync servers ignore `barging`, as they ignore `blocking_share`: their drivers hand
+    // a connection over directly, and a comparison switches the server under a scenario.
+    if s.db_pool_queue == PoolQueue::Barging && s.db_pool == 0 {
+        return Err(ScenarioError::key(
+            "db_pool_queue",
+            "`barging` is about who gets a freed pool connection, but `db_pool` is 0 (no pool limit, so nobody waits): set `db_pool` too",
+        ));
     }
     if s.heavy_cpu_ms.is_some() && s.heavy_share == 0.0 {
         return Err(ScenarioError::key(

@@ -4,6 +4,12 @@
 //! take their time whatever else runs (a `pg_sleep`, or a database with cores to spare):
 //! the limits, not the database's speed, are what the model adds.
 //!
+//! A freed pool connection goes to the request of its process that waited longest
+//! (`db_pool_queue = "fifo"`). With `"barging"` (an event loop's asyncio queue, as in
+//! asyncpg) it only wakes that request, which needs a turn on its loop to take it; a
+//! task that runs before it and asks for a connection takes it first, and the woken
+//! request goes back to the end of the line, as `asyncio.Queue.get` does.
+//!
 //! A request waiting for the database holds its worker (a sync process or thread); an
 //! event-loop task waiting for it costs its loop nothing, unless the call blocks.
 
@@ -15,15 +21,23 @@ impl Simulation {
     /// The request's next wait is a query: a pool connection first.
     pub(super) fn query(&mut self, slot: u32) {
         if self.pool_limit > 0 {
-            let p = self.process_of(slot) as usize;
-            if self.processes[p].pool_free == 0 {
-                self.set_phase(slot, Phase::DbPool);
-                self.processes[p].pool_waiters.push_back(slot);
-                return;
-            }
-            self.processes[p].pool_free -= 1;
-            self.req(slot).holds_pool = true;
+            self.take_pool_connection(slot);
+        } else {
+            self.ask_database(slot);
         }
+    }
+
+    /// Takes a free connection of the request's pool and asks the database, or waits
+    /// at the end of the pool's line.
+    pub(super) fn take_pool_connection(&mut self, slot: u32) {
+        let p = self.process_of(slot) as usize;
+        if self.processes[p].pool_free == 0 {
+            self.set_phase(slot, Phase::DbPool);
+            self.processes[p].pool_waiters.push_back(slot);
+            return;
+        }
+        self.processes[p].pool_free -= 1;
+        self.req(slot).holds_pool = true;
         self.ask_database(slot);
     }
 
@@ -47,9 +61,8 @@ impl Simulation {
         self.queue.push(done, Event::DbDone(slot));
     }
 
-    /// The query is done: its database connection goes to the next query waiting, its
-    /// pool connection to the next request of its process waiting, and the request goes
-    /// on with its next burst.
+    /// The query is done: its database connection goes to the next query waiting, and
+    /// the request goes on with its next burst, still holding its pool connection.
     pub(super) fn query_done(&mut self, slot: u32) {
         self.db_running -= 1;
         if self.db_limit > 0 {
@@ -58,16 +71,40 @@ impl Simulation {
                 None => self.db_free += 1,
             }
         }
+        self.wait_done(slot);
+    }
+
+    /// The burst after a query is done: the request gives its pool connection back, to
+    /// the next request of its process waiting. Not before: the code that returns a
+    /// connection (the end of a `with pool.connection()` block, asyncpg's `release`)
+    /// runs in that burst, so a request that waits for its CPU, GIL or loop after its
+    /// query keeps the connection meanwhile.
+    pub(super) fn release_pool(&mut self, slot: u32) {
         if std::mem::take(&mut self.req(slot).holds_pool) {
             let p = self.process_of(slot) as usize;
             match self.processes[p].pool_waiters.pop_front() {
-                Some(next) => {
+                Some(next) if !self.pool_barging => {
                     self.req(next).holds_pool = true;
                     self.ask_database(next);
+                }
+                Some(next) => {
+                    self.processes[p].pool_free += 1;
+                    self.wake_for_pool(next, p as u32);
                 }
                 None => self.processes[p].pool_free += 1,
             }
         }
-        self.wait_done(slot);
+    }
+
+    /// Barging: the woken request joins the end of its loop's ready queue for a step of
+    /// no work beyond the switch, in which it tries to take a connection; every task
+    /// ahead of it that asks for one first takes it. The loop is busy (the releasing
+    /// burst just ended on it), so the caller hands it on.
+    fn wake_for_pool(&mut self, slot: u32, p: u32) {
+        let r = self.req(slot);
+        r.pool_wakeup = true;
+        r.work_left = 0.0;
+        self.set_phase(slot, Phase::Ready);
+        self.processes[p as usize].ready.push_back(slot);
     }
 }

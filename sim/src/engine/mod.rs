@@ -69,6 +69,8 @@ pub struct Simulation {
     /// Pool connections per process, and database connections; 0: no limit.
     pool_limit: u32,
     db_limit: u32,
+    /// A freed pool connection wakes its next waiter rather than going to it.
+    pool_barging: bool,
     retries: u32,
     abandon_drops: bool,
     /// Memory that does not depend on load, and per task, MB.
@@ -181,6 +183,8 @@ impl Simulation {
             } else {
                 0
             },
+            pool_barging: scenario.db_pool_queue == crate::PoolQueue::Barging
+                && kind.is_event_loop(),
             retries: scenario.retries,
             abandon_drops: scenario.abandon == crate::Abandon::Dropped,
             fixed_mb,

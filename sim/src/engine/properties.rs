@@ -6,11 +6,12 @@ use proptest::prelude::*;
 
 use super::state::Phase;
 use super::Simulation;
-use crate::{Abandon, Scenario, ServerKind, Service};
+use crate::{Abandon, PoolQueue, Scenario, ServerKind, Service};
 use contract::key::{Accepts, Key};
 
 /// The second wave's keys: a database, heavy requests, overload, threads per process.
-fn extras() -> impl Strategy<Value = (f64, u32, u32, u32, f64, bool, u32, u32, u32, f64)> {
+#[allow(clippy::type_complexity)]
+fn extras() -> impl Strategy<Value = (f64, u32, u32, u32, f64, bool, u32, u32, u32, f64, bool)> {
     (
         prop_oneof![Just(0.0), 0.5..80.0f64],
         1u32..4,
@@ -22,6 +23,7 @@ fn extras() -> impl Strategy<Value = (f64, u32, u32, u32, f64, bool, u32, u32, u
         0u32..5,
         1u32..6,
         0.0..500.0f64,
+        any::<bool>(),
     )
 }
 
@@ -40,6 +42,7 @@ fn scenarios() -> impl Strategy<Value = Scenario> {
                 retries,
                 threads,
                 overhead_us,
+                barging,
             ),
         )| {
             let threads = (s.server == ServerKind::Threads).then_some(threads);
@@ -48,6 +51,11 @@ fn scenarios() -> impl Strategy<Value = Scenario> {
                 db_calls,
                 db_pool: if db_ms > 0.0 { db_pool } else { 0 },
                 db_connections: if db_ms > 0.0 { db_connections } else { 0 },
+                db_pool_queue: if barging && db_ms > 0.0 && db_pool > 0 {
+                    PoolQueue::Barging
+                } else {
+                    PoolQueue::Fifo
+                },
                 heavy_share,
                 heavy_cpu_ms: (heavy_share > 0.0).then_some(40.0),
                 abandon: if drop {

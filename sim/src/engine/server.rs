@@ -113,6 +113,7 @@ impl Simulation {
             abandoned: false,
             blocking: false,
             holds_pool: false,
+            pool_wakeup: false,
             rng,
         });
         if client != NONE {
@@ -253,6 +254,12 @@ impl Simulation {
     /// Process `p`'s burst is done: the request finishes, or starts its next wait.
     pub(super) fn burst_done(&mut self, p: u32) {
         let slot = std::mem::replace(&mut self.processes[p as usize].on_cpu, NONE);
+        if std::mem::take(&mut self.req(slot).pool_wakeup) {
+            self.take_pool_connection(slot);
+            self.release_cpu(p);
+            return;
+        }
+        self.release_pool(slot);
         if self.req(slot).bursts_left == 0 {
             self.release_cpu(p);
             self.finish(slot);

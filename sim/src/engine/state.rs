@@ -74,6 +74,9 @@ pub(crate) struct Request {
     pub(crate) blocking: bool,
     /// It holds one of its process's pool connections.
     pub(crate) holds_pool: bool,
+    /// A freed pool connection woke it (`db_pool_queue = "barging"`): its next turn on
+    /// the loop is to try to take one.
+    pub(crate) pool_wakeup: bool,
     pub(crate) rng: Pcg64Mcg,
 }
 
