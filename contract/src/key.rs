@@ -360,7 +360,7 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(0, 100_000),
         scope: Scope::Scenario,
         default: "0 (no limit)",
-        meaning: "database connections per worker process; a query waits for one, first come first served",
+        meaning: "database connections per worker process; a query waits for one, in the order `db_pool_queue` says",
         source: "no limit unless you set one; SQLAlchemy's [QueuePool](https://docs.sqlalchemy.org/en/20/core/pooling.html) defaults to 5 connections plus 10 overflow",
         control: log_slider("Pool per process", "", 1.0, 256.0),
     },
@@ -380,7 +380,7 @@ pub const KEYS: &[KeySpec] = &[
         accepts: Accepts::Choice(&["fifo", "barging"]),
         scope: Scope::Scenario,
         default: "`fifo`",
-        meaning: "event loops with a `db_pool` (sync servers always use `fifo`): a freed connection goes straight to the request that waited longest (`fifo`), or only wakes it, so that a task the loop runs first takes it and the woken one goes back to the end of the line (`barging`)",
+        meaning: "who gets a freed pool connection on an event loop: the request that waited longest (`fifo`), or any task the loop runs before that request has woken up, which then goes back to the end of the line (`barging`); sync servers always use `fifo`",
         source: "`fifo` is how psycopg's and SQLAlchemy's pools hand over a connection; asyncpg's pool is an asyncio queue, whose [`get`](https://github.com/python/cpython/blob/3.11/Lib/asyncio/queues.py) lets whoever runs first take a freed item",
         // Not a widget control: it overstates the losers on a saturated loop (see the
         // model page), where a reader would take its tails at face value.
