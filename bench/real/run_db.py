@@ -439,8 +439,9 @@ def simulate_all(document: dict, explainer: str | None) -> None:
     for s in document["series"]:
         cal, scenario = s.get("calibration"), s.get("scenario")
         if cal and scenario is not None:
-            s["scenario"] = simulate.with_pool_queue(simulate.calibrated(scenario, cal),
-                                                     dbservers.BY_ID[s["server"]].pool_queue)
+            s["scenario"] = simulate.fit_spread(
+                explainer, simulate.with_pool_queue(simulate.calibrated(scenario, cal),
+                                                    dbservers.BY_ID[s["server"]].pool_queue), cal)
         for p in s["points"]:
             if p.get("measured"):
                 p["simulated"] = simulate.simulate_db(explainer, s["scenario"], p["clients"])
@@ -563,6 +564,7 @@ def run(plan: Plan, args: argparse.Namespace, explainer: str | None, out: Path) 
                     io_ms=io_ms, blocking_share=series.block_share)
                 scenario = simulate.calibrated(scenario, cal)
                 scenario = simulate.with_pool_queue(scenario, dbservers.BY_ID[series.server].pool_queue)
+                scenario = simulate.fit_spread(explainer, scenario, cal)
                 log(f"{sid}: overhead {cal['overhead_us']:.0f} us, app CPU {cal['cpu_ms']:.3f} ms, "
                     f"query {cal['db_ms']:.2f} ms as the app sees it, PostgreSQL+pgbouncer CPU "
                     f"{cal['db_cpu_ms_per_request']:.3f} ms per request")

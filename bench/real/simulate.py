@@ -128,6 +128,35 @@ def calibrated(scenario: dict, calibration: dict) -> dict:
     return out
 
 
+def fit_spread(explainer: str | None, scenario: dict, calibration: dict) -> dict:
+    """`scenario` with the `cv` at which its simulated lone client has the p99 over p50
+    that the calibration's lone client measured. A request's CPU and its query are drawn
+    apart, each with that cv, so their sum spreads less than either: a cv read straight
+    off the lone client's latency would give too narrow a simulated one. Bisection over
+    cv on one-client runs of the simulation itself; calibration data only."""
+    lone = (calibration.get("db_run") or {}).get("measured") or {}
+    if not explainer or not lone.get("p50_ms") or not lone.get("p99_ms") or scenario.get("service") != "lognormal":
+        return scenario
+    target = lone["p99_ms"] / lone["p50_ms"]
+
+    def ratio(cv: float) -> float | None:
+        got = simulate_db(explainer, {**scenario, "cv": round(cv, 4)}, 1)
+        return got["p99_ms"] / got["p50_ms"] if got.get("status") == "ok" and got["p50_ms"] > 0 else None
+
+    low, high = 0.01, 3.0
+    if (ratio(low) or target) >= target:
+        return {**scenario, "cv": low}
+    if (ratio(high) or target) <= target:
+        return {**scenario, "cv": high}
+    for _ in range(14):  # to about 0.02% of the range, in log steps
+        mid = math.sqrt(low * high)
+        r = ratio(mid)
+        if r is None:
+            return scenario
+        low, high = (mid, high) if r < target else (low, mid)
+    return {**scenario, "cv": round(math.sqrt(low * high), 4)}
+
+
 def with_pool_queue(scenario: dict, pool_queue: str) -> dict:
     """`scenario` with its pool's way of handing over a connection, where it has a pool
     to wait for."""
