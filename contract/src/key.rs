@@ -165,7 +165,7 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec {
         key: Key::Server,
         name: "server",
-        accepts: Accepts::Choice(&["processes", "threads", "asyncio", "uvloop", "gevent"]),
+        accepts: Accepts::Choice(crate::ServerKind::NAMES),
         scope: Scope::Scenario,
         default: "`processes`",
         meaning: "`processes`, `threads`, `asyncio`, `uvloop` or `gevent`",
@@ -257,7 +257,7 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec {
         key: Key::Service,
         name: "service",
-        accepts: Accepts::Choice(&["exponential", "constant", "lognormal"]),
+        accepts: Accepts::Choice(crate::Service::NAMES),
         scope: Scope::Scenario,
         default: "`exponential`",
         meaning: "distribution of bursts and waits: `exponential`, `constant` or `lognormal`",
@@ -377,7 +377,7 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec {
         key: Key::DbPoolQueue,
         name: "db_pool_queue",
-        accepts: Accepts::Choice(&["fifo", "barging"]),
+        accepts: Accepts::Choice(crate::PoolQueue::NAMES),
         scope: Scope::Scenario,
         default: "`fifo`",
         meaning: "who gets a freed pool connection on an event loop: the request that waited longest (`fifo`), or any task the loop runs before that request has woken up, which then goes back to the end of the line (`barging`); sync servers always use `fifo`",
@@ -409,7 +409,7 @@ pub const KEYS: &[KeySpec] = &[
     KeySpec {
         key: Key::Abandon,
         name: "abandon",
-        accepts: Accepts::Choice(&["served", "dropped"]),
+        accepts: Accepts::Choice(crate::Abandon::NAMES),
         scope: Scope::Scenario,
         default: "`served`",
         meaning: "a request whose client gave up while it waited in the backlog is still served (`served`: wasted work) or leaves the backlog (`dropped`)",

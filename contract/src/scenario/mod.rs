@@ -18,47 +18,61 @@ pub use validate::check_workload_keys;
 
 use crate::defaults;
 
-/// The server architecture being simulated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ServerKind {
-    /// A pool of single-threaded worker processes (gunicorn's sync worker).
-    #[default]
-    Processes,
-    /// One process with a pool of threads sharing the GIL (gunicorn's gthread).
-    Threads,
-    /// Event-loop processes running asyncio tasks (uvicorn).
-    Asyncio,
-    /// The same with uvloop's faster loop.
-    Uvloop,
-    /// Greenlets under gevent's monkey-patching.
-    Gevent,
+/// An enum whose variants a scenario names in TOML: its variants in order (`ALL`),
+/// their names (`NAMES`, what the table of keys accepts), and the two directions between
+/// them. The first variant is the default.
+macro_rules! named_choice {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $text:literal, )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub enum $name {
+            #[default]
+            $( $(#[$vmeta])* $variant, )+
+        }
+
+        impl $name {
+            /// Every variant, in order.
+            pub const ALL: [$name; [$($text),+].len()] = [$($name::$variant),+];
+            /// The names used in TOML, in the same order.
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            /// The name used in TOML.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)+
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<$name> {
+                Self::ALL.into_iter().find(|v| v.name() == name)
+            }
+        }
+    };
+}
+
+named_choice! {
+    /// The server architecture being simulated, in the order the article introduces
+    /// them.
+    pub enum ServerKind {
+        /// A pool of single-threaded worker processes (gunicorn's sync worker).
+        Processes => "processes",
+        /// One process with a pool of threads sharing the GIL (gunicorn's gthread).
+        Threads => "threads",
+        /// Event-loop processes running asyncio tasks (uvicorn).
+        Asyncio => "asyncio",
+        /// The same with uvloop's faster loop.
+        Uvloop => "uvloop",
+        /// Greenlets under gevent's monkey-patching.
+        Gevent => "gevent",
+    }
 }
 
 impl ServerKind {
-    /// Every kind, in the order the article introduces them.
-    pub const ALL: [ServerKind; 5] = [
-        ServerKind::Processes,
-        ServerKind::Threads,
-        ServerKind::Asyncio,
-        ServerKind::Uvloop,
-        ServerKind::Gevent,
-    ];
-
-    /// The name used in TOML.
-    pub fn name(self) -> &'static str {
-        match self {
-            ServerKind::Processes => "processes",
-            ServerKind::Threads => "threads",
-            ServerKind::Asyncio => "asyncio",
-            ServerKind::Uvloop => "uvloop",
-            ServerKind::Gevent => "gevent",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<ServerKind> {
-        ServerKind::ALL.into_iter().find(|k| k.name() == name)
-    }
-
     /// True for the kinds that run an event loop: one task's CPU burst at a time.
     pub fn is_event_loop(self) -> bool {
         matches!(
@@ -68,84 +82,36 @@ impl ServerKind {
     }
 }
 
-/// The distribution of CPU bursts and I/O waits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Service {
-    /// Exponential: the textbook (Markovian) case.
-    #[default]
-    Exponential,
-    /// Every burst exactly its mean (the "D" of M/D/1).
-    Constant,
-    /// Lognormal with coefficient of variation `cv`: heavy-ish tails seen in practice.
-    Lognormal,
-}
-
-impl Service {
-    /// Every distribution.
-    pub const ALL: [Service; 3] = [Service::Exponential, Service::Constant, Service::Lognormal];
-
-    /// The name used in TOML.
-    pub fn name(self) -> &'static str {
-        match self {
-            Service::Exponential => "exponential",
-            Service::Constant => "constant",
-            Service::Lognormal => "lognormal",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Service> {
-        Service::ALL.into_iter().find(|s| s.name() == name)
+named_choice! {
+    /// The distribution of CPU bursts and I/O waits.
+    pub enum Service {
+        /// Exponential: the textbook (Markovian) case.
+        Exponential => "exponential",
+        /// Every burst exactly its mean (the "D" of M/D/1).
+        Constant => "constant",
+        /// Lognormal with coefficient of variation `cv`: heavy-ish tails seen in practice.
+        Lognormal => "lognormal",
     }
 }
 
-/// What happens to a request whose client gave up while it waited in the backlog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Abandon {
-    /// The server still reads it and serves it when a worker reaches it.
-    #[default]
-    Served,
-    /// It leaves the backlog (a server that checks for closed connections first).
-    Dropped,
-}
-
-impl Abandon {
-    pub const ALL: [Abandon; 2] = [Abandon::Served, Abandon::Dropped];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Abandon::Served => "served",
-            Abandon::Dropped => "dropped",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Abandon> {
-        Abandon::ALL.into_iter().find(|a| a.name() == name)
+named_choice! {
+    /// What happens to a request whose client gave up while it waited in the backlog.
+    pub enum Abandon {
+        /// The server still reads it and serves it when a worker reaches it.
+        Served => "served",
+        /// It leaves the backlog (a server that checks for closed connections first).
+        Dropped => "dropped",
     }
 }
 
-/// How a process's database pool gives a freed connection to the requests waiting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum PoolQueue {
-    /// Straight to the request that waited longest.
-    #[default]
-    Fifo,
-    /// It wakes that request, but a task its event loop runs first may take it; the
-    /// woken request then waits again at the back (an asyncio queue, as in asyncpg).
-    Barging,
-}
-
-impl PoolQueue {
-    pub const ALL: [PoolQueue; 2] = [PoolQueue::Fifo, PoolQueue::Barging];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            PoolQueue::Fifo => "fifo",
-            PoolQueue::Barging => "barging",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<PoolQueue> {
-        PoolQueue::ALL.into_iter().find(|q| q.name() == name)
+named_choice! {
+    /// How a process's database pool gives a freed connection to the requests waiting.
+    pub enum PoolQueue {
+        /// Straight to the request that waited longest.
+        Fifo => "fifo",
+        /// It wakes that request, but a task its event loop runs first may take it; the
+        /// woken request then waits again at the back (an asyncio queue, as in asyncpg).
+        Barging => "barging",
     }
 }
 
