@@ -16,14 +16,13 @@ a minute; nothing it starts outlives it. Needs `cargo build --release` first (fo
 asyncio process whose 4 slots sit in an asyncio queue, simulated as an event loop with a
 pool of 4 and `db_pool_queue` both `fifo` and `barging`. The simulation's CPU per request
 is the one the server used at that point, and its spread (lognormal) is fitted to the
-p99 over p50 of the first point, as the database harness fits its lone client.
+p99 over p50 of the first point with the database harness's own `fit_spread`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
@@ -31,7 +30,7 @@ from pathlib import Path
 import env
 import load
 import servers
-from simulate import simulate, simulate_db
+from simulate import fit_spread, lognormal_cv, simulate, simulate_db
 
 ROOT = env.HERE.parent.parent
 SCENARIO = {"server": "processes", "workers": 4, "cores": 2, "cpu_ms": 0, "io_ms": 20,
@@ -88,7 +87,7 @@ def main() -> int:
         print("| clients | req/s measured / sim | p50 ms measured / sim | p90 ms measured | "
               "p99 ms measured / sim | p99 / p50 measured | other cores |")
         print("|---:|---:|---:|---:|---:|---:|---:|")
-    cv = None
+    lone = None
     try:
         for clients in [int(c) for c in args.clients.split(",")]:
             # A fresh server per point, as the harness does.
@@ -103,15 +102,16 @@ def main() -> int:
                       f"| {m['p99_ms']:.1f} / {s['p99_ms']:.1f} | {m['p99_ms'] / m['p50_ms']:.2f} "
                       f"| {m['other_cores']:.2f} |", flush=True)
                 continue
-            if cv is None:
-                sigma = math.log(m["p99_ms"] / m["p50_ms"]) / 2.3263
-                cv = max(0.01, math.sqrt(math.expm1(sigma * sigma)))
+            if lone is None:
+                lone = {"db_run": {"measured": m}}  # the first point, as the harness's lone client
             cpu_ms = m["server_cpu_ms_per_request"]
-            sims = {q: simulate_db(str(explainer), pool_scenario(cpu_ms, cv, q), clients)
-                    for q in ("fifo", "barging")}
+            first = lognormal_cv(lone["db_run"]["measured"]["p50_ms"], lone["db_run"]["measured"]["p99_ms"])
+            scenarios = {q: fit_spread(str(explainer), pool_scenario(cpu_ms, first, q), lone)
+                         for q in ("fifo", "barging")}
+            sims = {q: simulate_db(str(explainer), scenario, clients) for q, scenario in scenarios.items()}
             f, b = sims["fifo"], sims["barging"]
             rows.append({"clients": clients, "measured": m, "simulated": sims,
-                         "scenario": pool_scenario(cpu_ms, cv, "barging")})
+                         "scenarios": scenarios})
             print(f"| {clients} | {m['throughput_rps']:.1f} / {f['throughput_rps']:.1f} / {b['throughput_rps']:.1f} "
                   f"| {m['p50_ms']:.1f} / {f['p50_ms']:.1f} / {b['p50_ms']:.1f} | {m['p90_ms']:.1f} "
                   f"| {m['p99_ms']:.1f} / {f['p99_ms']:.1f} / {b['p99_ms']:.1f} | {cpu_ms:.3f} "

@@ -42,6 +42,7 @@ query runs in autocommit (one round trip, no BEGIN/COMMIT), as asyncpg's pool do
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -99,20 +100,25 @@ class Stats:
 
     def report(self) -> dict:
         with self.lock:
-            s = sorted(self.sample)
-            pick = (lambda q: round(s[min(len(s) - 1, int(q * len(s)))] * 1000, 4)) if s else (lambda q: None)
-            a = sorted(self.acquire_sample)
-            pick_a = (lambda q: round(a[min(len(a) - 1, int(q * len(a)))] * 1000, 4)) if a else (lambda q: None)
+            query, acquire = percentiles_ms(self.sample), percentiles_ms(self.acquire_sample)
             return {
                 "pid": os.getpid(),
                 "queries": self.count,
                 "query_ms_mean": round(self.query_s / self.count * 1000, 4) if self.count else None,
-                "query_ms_p50": pick(0.5),
-                "query_ms_p99": pick(0.99),
+                "query_ms_p50": query[0],
+                "query_ms_p99": query[1],
                 "acquire_ms_mean": round(self.acquire_s / self.count * 1000, 4) if self.count else None,
-                "acquire_ms_p50": pick_a(0.5),
-                "acquire_ms_p99": pick_a(0.99),
+                "acquire_ms_p50": acquire[0],
+                "acquire_ms_p99": acquire[1],
             }
+
+
+def percentiles_ms(sample: list[float]) -> tuple[float | None, float | None]:
+    """p50 and p99 of a sample of seconds, in ms."""
+    s = sorted(sample)
+    if not s:
+        return None, None
+    return tuple(round(s[min(len(s) - 1, int(q * len(s)))] * 1000, 4) for q in (0.5, 0.99))
 
 
 STATS = Stats()
@@ -148,7 +154,8 @@ async def close_apool() -> None:
 _bare_queue = None
 
 
-async def bare_queue_query(sql: str, reset: bool):
+@contextlib.asynccontextmanager
+async def bare_queue_connection(reset: bool):
     global _bare_queue
     import asyncpg
 
@@ -156,26 +163,21 @@ async def bare_queue_query(sql: str, reset: bool):
         _bare_queue = asyncio.LifoQueue()
         for _ in range(POOL):
             _bare_queue.put_nowait(await asyncpg.connect(DSN, statement_cache_size=0))
-    start = time.perf_counter()
     conn = await _bare_queue.get()
-    got = time.perf_counter()
     try:
-        rows = await conn.fetch(sql)
+        yield conn
     finally:
-        done = time.perf_counter()
         if reset:
             await asyncio.shield(conn.reset())
         _bare_queue.put_nowait(conn)
-    STATS.add(got - start, done - got)
-    return rows
 
 
 async def aquery(sql: str):
     impl = os.environ.get("BENCH_POOL_IMPL")
-    if impl in ("queue", "reset"):
-        return await bare_queue_query(sql, impl == "reset")
+    connection = (bare_queue_connection(impl == "reset") if impl in ("queue", "reset")
+                  else _apool.acquire())
     start = time.perf_counter()
-    async with _apool.acquire() as conn:
+    async with connection as conn:
         got = time.perf_counter()
         rows = await conn.fetch(sql)
         done = time.perf_counter()

@@ -113,19 +113,25 @@ def db_scenario(sim_server: str, processes: int, threads: int, cores: int, cpu_m
 def calibrated(scenario: dict, calibration: dict) -> dict:
     """`scenario` with what the calibration says beyond the means: the CPU taken on the
     same cores by the database and wrk, and the spread of a request's time. The spread
-    is the lone client's (stdev over mean latency, one request at a time, so no queueing
-    in it), drawn lognormal. Constant times would be wrong here as well as narrow: in a
-    closed loop they keep clients in lockstep, so their CPU bursts always collide."""
+    is the lone client's (its p99 over p50, one request at a time, so no queueing in
+    it), drawn lognormal. Constant times would be wrong here as well as narrow: in a
+    closed loop they keep clients in lockstep, so their CPU bursts always collide. This
+    first guess at its cv is refined by `fit_spread`."""
     out = dict(scenario)
     colocated = colocated_cpu_ms(calibration)
     if colocated > 0:
         out["colocated_cpu_ms"] = round(colocated, 4)
     lone = (calibration.get("db_run") or {}).get("measured") or {}
     if lone.get("p50_ms") and lone.get("p99_ms"):
-        sigma = math.log(lone["p99_ms"] / lone["p50_ms"]) / 2.3263
         out["service"] = "lognormal"
-        out["cv"] = round(max(0.01, math.sqrt(math.expm1(sigma * sigma))), 4)
+        out["cv"] = round(lognormal_cv(lone["p50_ms"], lone["p99_ms"]), 4)
     return out
+
+
+def lognormal_cv(p50: float, p99: float) -> float:
+    """The cv of the lognormal whose p99 is `p99 / p50` times its median (at least 0.01)."""
+    sigma = math.log(p99 / p50) / 2.3263
+    return max(0.01, math.sqrt(math.expm1(sigma * sigma)))
 
 
 def fit_spread(explainer: str | None, scenario: dict, calibration: dict) -> dict:
