@@ -58,19 +58,49 @@ def group_memory_mb(pgid: int) -> tuple[float, float]:
     return rss / 1024, pss / 1024
 
 
-class Sampler(threading.Thread):
-    """Peak memory of the server's group, sampled every half second."""
+def connections_by_process(pgid: int, port: int) -> list[int]:
+    """Established TCP connections on `port` that each process of the group holds,
+    busiest first. With keep-alive, which process serves a client is settled once, when
+    the kernel hands its connection to one of them (/proc/net/tcp's sockets, matched to
+    the processes' file descriptors by inode)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                f = line.split()
+                if f[3] == "01" and int(f[1].rsplit(":", 1)[1], 16) == port:
+                    inodes.add(f"socket:[{f[9]}]")
+    counts = []
+    for pid in group_pids(pgid):
+        held = 0
+        with contextlib.suppress(OSError):
+            for fd in os.scandir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    held += os.readlink(fd.path) in inodes
+        if held:
+            counts.append(held)
+    return sorted(counts, reverse=True)
 
-    def __init__(self, pgid: int):
+
+class Sampler(threading.Thread):
+    """Peak memory of the server's group, sampled every half second, and (given the
+    server's port) its connections per process at the sample that saw the most."""
+
+    def __init__(self, pgid: int, port: int | None = None):
         super().__init__(daemon=True)
-        self.pgid = pgid
+        self.pgid, self.port = pgid, port
         self.rss_mb = self.pss_mb = 0.0
+        self.connections: list[int] = []
         self.halt = threading.Event()
 
     def run(self) -> None:
         while True:
             rss, pss = group_memory_mb(self.pgid)
             self.rss_mb, self.pss_mb = max(self.rss_mb, rss), max(self.pss_mb, pss)
+            if self.port is not None:
+                seen = connections_by_process(self.pgid, self.port)
+                if sum(seen) > sum(self.connections):
+                    self.connections = seen
             if self.halt.wait(0.5):
                 return
 
@@ -222,7 +252,7 @@ def run_point(wrk: str, running: Running, path: str, connections: int, duration_
         # wait until they are done: the warm-up's slowest reply, with room to spare.
         drained_s = drain_s(warm.stdout, connections)
         time.sleep(drained_s)
-    sampler = Sampler(running.pgid)
+    sampler = Sampler(running.pgid, running.port)
     sampler.start()
     cmd = base + ["--latency", f"-d{duration_s:g}s", running.url(path)]
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -274,6 +304,8 @@ def run_point(wrk: str, running: Running, path: str, connections: int, duration_
         "replies_per_connection": round(w["requests"] / connections, 1),
         "rss_mb": round(sampler.rss_mb, 1),
         "pss_mb": round(sampler.pss_mb, 1),
+        # wrk's connections as the server's processes held them, busiest first.
+        "connections_by_process": sampler.connections,
         "server_cores": cores(server_s),
         "server_cpu_ms_per_request": per_request(server_s),
         "db_cores": cores(db_s),

@@ -444,7 +444,8 @@ def simulate_all(document: dict, explainer: str | None) -> None:
                                                     dbservers.BY_ID[s["server"]].pool_queue), cal)
         for p in s["points"]:
             if p.get("measured"):
-                p["simulated"] = simulate.simulate_db(explainer, s["scenario"], p["clients"])
+                p["simulated"] = simulate.simulate_db(
+                    explainer, simulate.kept_alive(s["scenario"], p["measured"]), p["clients"])
             judge(p)
     document["agreement"] = agreement(document["series"], cores)
     document["simulator"] = {"binary": explainer,
@@ -573,7 +574,8 @@ def run(plan: Plan, args: argparse.Namespace, explainer: str | None, out: Path) 
                           "db_pool": series.db_pool, "bouncer_pool": series.bouncer_pool}
                 for clients in levels:
                     point = {"clients": clients, "params": params, **harness.measure(series, clients)}
-                    point["simulated"] = (simulate.simulate_db(explainer, scenario, clients)
+                    point["simulated"] = (simulate.simulate_db(
+                        explainer, simulate.kept_alive(scenario, point["measured"]), clients)
                                           if point.get("measured") else None)
                     judge(point)
                     print_point(sid, point)

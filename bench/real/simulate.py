@@ -179,6 +179,19 @@ def colocated_cpu_ms(calibration: dict) -> float:
     return (calibration.get("db_cpu_ms_per_request") or 0.0) + (calibration.get("wrk_cpu_ms_per_request") or 0.0)
 
 
+def kept_alive(scenario: dict, measured: dict | None) -> dict:
+    """`scenario` with the split of kept-alive connections over the processes that the
+    point measured (`busiest_share`): threads and event loops keep each wrk connection
+    on the process that accepted it, and Linux gives most of them to one process. The
+    split is the kernel's choice at connect time, an input here as the process count
+    is, not something the model predicts. Sync workers close each connection."""
+    counts = (measured or {}).get("connections_by_process") or []
+    if scenario.get("server") == "processes" or scenario.get("workers", 1) < 2 or not sum(counts):
+        return scenario
+    share = max(counts) / sum(counts)
+    return {**scenario, "busiest_share": round(max(share, 1 / scenario["workers"]), 4)}
+
+
 def simulate_db(explainer: str | None, scenario: dict, clients: int) -> dict:
     """The simulation of one point: {status: "ok", throughput_rps, p50_ms, p99_ms,
     mean_ms, ...}, or {status: "pending" | "error", reason}. Never raises: the

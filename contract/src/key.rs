@@ -32,6 +32,7 @@ pub enum Key {
     DbConnections,
     DbPoolQueue,
     QueueLimit,
+    BusiestShare,
     TimeoutMs,
     Abandon,
     LimitConcurrency,
@@ -395,6 +396,18 @@ pub const KEYS: &[KeySpec] = &[
         meaning: "requests that may wait in the backlog before new connections are refused",
         source: "the same order as real servers; gunicorn's own [`backlog` setting](https://docs.gunicorn.org/en/stable/settings.html#backlog) defaults to 2048",
         control: log_slider("Backlog limit", "", 1.0, 10_000.0),
+    },
+    KeySpec {
+        key: Key::BusiestShare,
+        name: "busiest_share",
+        accepts: num(0.0, 1.0),
+        scope: Scope::Scenario,
+        default: "0 (no keep-alive)",
+        meaning: "closed clients only, on threads and event loops with several processes: each client keeps one connection, held by the process that accepted it, and this share of them is on one process (the rest spread evenly over the others); 0: every request goes to a process with room. Sync processes ignore it (gunicorn's sync worker closes each connection)",
+        source: "an even spread unless you set one; Linux wakes the process that waited last for a new connection, so one process often [takes most of them](https://blog.cloudflare.com/the-sad-state-of-linux-socket-balancing/), and the real-database benchmark on this site's machine measured from 0.5 to 0.97 (`content/data/measured-db.json`)",
+        // Not a widget control: the split is the kernel's choice at connect time, which
+        // the real-database check measures rather than predicts.
+        control: None,
     },
     KeySpec {
         key: Key::TimeoutMs,

@@ -141,6 +141,7 @@ impl Scenario {
             Key::DbConnections => int(self.db_connections),
             Key::DbPoolQueue => Some(Value::Name(self.db_pool_queue.name())),
             Key::QueueLimit => int(self.queue_limit),
+            Key::BusiestShare => num(self.busiest_share),
             Key::TimeoutMs => num(self.timeout_ms),
             Key::Abandon => Some(Value::Name(self.abandon.name())),
             Key::LimitConcurrency => int(self.limit_concurrency),
@@ -196,6 +197,7 @@ impl Scenario {
             Key::DbPoolQueue => self.db_ms > 0.0 && self.db_pool > 0 && self.server.is_event_loop(),
             Key::HeavyCpuMs => self.heavy_share > 0.0,
             Key::Abandon => self.timeout_ms > 0.0,
+            Key::BusiestShare => self.keeps_connections(),
             Key::BlockingShare | Key::LimitConcurrency | Key::MaxTasks => {
                 self.server.is_event_loop()
             }
@@ -251,6 +253,7 @@ impl Scenario {
                 self.db_pool_queue = super::PoolQueue::from_name(name).unwrap_or_default()
             }
             Key::QueueLimit => self.queue_limit = small,
+            Key::BusiestShare => self.busiest_share = x,
             Key::TimeoutMs => self.timeout_ms = x,
             Key::Abandon => self.abandon = super::Abandon::from_name(name).unwrap_or_default(),
             Key::LimitConcurrency => self.limit_concurrency = small,

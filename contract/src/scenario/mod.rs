@@ -173,6 +173,10 @@ pub struct Scenario {
     pub db_pool_queue: PoolQueue,
     /// Backlog of connections waiting for a worker before new ones are refused.
     pub queue_limit: u32,
+    /// Closed clients on threads or event loops: each keeps one connection to the
+    /// process that accepted it, and this share of them is on one process (the rest
+    /// spread evenly); 0: no keep-alive, a request goes to any process with room.
+    pub busiest_share: f64,
     /// A client gives up after this long, ms; 0 = never.
     pub timeout_ms: f64,
     /// What the server does with a request whose client gave up while it waited in the
@@ -233,6 +237,7 @@ impl Default for Scenario {
             db_connections: 0,
             db_pool_queue: PoolQueue::Fifo,
             queue_limit: 1024,
+            busiest_share: 0.0,
             timeout_ms: 0.0,
             abandon: Abandon::Served,
             limit_concurrency: 0,
@@ -279,6 +284,13 @@ impl Scenario {
             ServerKind::Threads => self.threads.unwrap_or(defaults::THREADS),
             _ => 1,
         }
+    }
+
+    /// Whether closed clients keep their connection to one process (`busiest_share`):
+    /// threads and event loops keep a connection alive; gunicorn's sync worker closes
+    /// it after each reply, so a new one goes to whichever process is free.
+    pub fn keeps_connections(&self) -> bool {
+        self.busiest_share > 0.0 && self.clients.is_some() && self.server != ServerKind::Processes
     }
 
     /// Number of OS processes of the server.

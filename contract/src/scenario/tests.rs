@@ -130,6 +130,21 @@ fn errors_name_the_key_and_what_is_valid() {
         Some("db_pool_queue"),
         "\"fifo\", \"barging\"",
     );
+    check_err(
+        "arrival_rate = 50\nbusiest_share = 0.7",
+        Some("busiest_share"),
+        "set `clients` instead",
+    );
+    check_err(
+        "server = \"uvloop\"\nworkers = 4\nclients = 32\nbusiest_share = 0.2",
+        Some("busiest_share"),
+        "0 or in 0.250..=1",
+    );
+    check_err(
+        "clients = 8\nbusiest_share = 1.5",
+        Some("busiest_share"),
+        "1",
+    );
 }
 
 #[test]
@@ -156,6 +171,8 @@ fn every_key_survives_toml() {
         db_connections: 40,
         // `barging` needs an event loop, `threads` the threaded server: see below.
         db_pool_queue: PoolQueue::Fifo,
+        // Kept-alive connections need closed clients: see below.
+        busiest_share: 0.0,
         abandon: Abandon::Dropped,
         limit_concurrency: 100,
         retries: 1,
@@ -183,10 +200,10 @@ fn every_key_survives_toml() {
         io_ms: 20.0,
     };
     let text = s.to_toml();
-    // All but `clients` (an open workload) and `db_pool_queue`.
+    // All but `clients` (an open workload), `db_pool_queue` and `busiest_share`.
     assert_eq!(
         text.lines().count(),
-        Key::scenario_keys().count() - 2,
+        Key::scenario_keys().count() - 3,
         "{text}"
     );
     assert_eq!(Scenario::parse(&text).unwrap(), s);
@@ -200,4 +217,13 @@ fn every_key_survives_toml() {
     assert!(barging.to_toml().contains("db_pool_queue = \"barging\""));
     assert_eq!(Scenario::parse(&barging.to_toml()).unwrap(), barging);
     assert_eq!(Scenario::from_query(&barging.to_query()).unwrap(), barging);
+    let kept = Scenario {
+        arrival_rate: None,
+        clients: Some(30),
+        busiest_share: 0.8,
+        ..barging
+    };
+    assert!(kept.to_toml().contains("busiest_share = 0.8"));
+    assert_eq!(Scenario::parse(&kept.to_toml()).unwrap(), kept);
+    assert_eq!(Scenario::from_query(&kept.to_query()).unwrap(), kept);
 }

@@ -78,6 +78,26 @@ fn combinations(s: &Scenario) -> Result<(), ScenarioError> {
             "`barging` is about who gets a freed pool connection, but `db_pool` is 0 (no pool limit, so nobody waits): set `db_pool` too",
         ));
     }
+    if s.busiest_share > 0.0 {
+        if s.clients.is_none() {
+            return Err(ScenarioError::key(
+                "busiest_share",
+                "`busiest_share` spreads closed clients' connections over the processes, but the workload is open (`arrival_rate`): set `clients` instead",
+            ));
+        }
+        let least = 1.0 / f64::from(s.processes());
+        if s.server != ServerKind::Processes && s.busiest_share < least - 1e-9 {
+            return Err(ScenarioError::key(
+                "busiest_share",
+                format!(
+                    "with {} processes the busiest holds at least 1/{} of the connections: `busiest_share` must be 0 or in {least:.3}..=1, got {}",
+                    s.processes(),
+                    s.processes(),
+                    s.busiest_share
+                ),
+            ));
+        }
+    }
     if s.heavy_cpu_ms.is_some() && s.heavy_share == 0.0 {
         return Err(ScenarioError::key(
             "heavy_cpu_ms",

@@ -53,14 +53,18 @@ impl Simulation {
         self.traced(number, crate::TraceKind::TimedOut);
         if queued && self.abandon_drops {
             self.set_phase(slot, Phase::Free);
-            self.backlog_len -= 1;
             self.requests.remove(slot);
-            while let Some(&(s, n)) = self.backlog.front() {
-                let r = &self.requests.slots[s as usize];
-                if r.number == n && r.phase == Phase::Queued {
-                    break;
+            // A request on a kept-alive connection waits in its process, not in the
+            // backlog; its stale entry there is skipped when the process has room.
+            if !self.keep_alive {
+                self.backlog_len -= 1;
+                while let Some(&(s, n)) = self.backlog.front() {
+                    let r = &self.requests.slots[s as usize];
+                    if r.number == n && r.phase == Phase::Queued {
+                        break;
+                    }
+                    self.backlog.pop_front();
                 }
-                self.backlog.pop_front();
             }
         } else {
             self.req(slot).abandoned = true;

@@ -9,6 +9,7 @@ mod dist;
 mod events;
 mod gil;
 mod heap;
+mod keepalive;
 mod metrics;
 mod server;
 mod state;
@@ -71,6 +72,8 @@ pub struct Simulation {
     db_limit: u32,
     /// A freed pool connection wakes its next waiter rather than going to it.
     pool_barging: bool,
+    /// Closed clients keep their connection to one process (`busiest_share`).
+    keep_alive: bool,
     retries: u32,
     abandon_drops: bool,
     /// Memory that does not depend on load, and per task, MB.
@@ -185,6 +188,7 @@ impl Simulation {
             },
             pool_barging: scenario.db_pool_queue == crate::PoolQueue::Barging
                 && kind.is_event_loop(),
+            keep_alive: scenario.keeps_connections(),
             retries: scenario.retries,
             abandon_drops: scenario.abandon == crate::Abandon::Dropped,
             fixed_mb,
@@ -223,11 +227,13 @@ impl Simulation {
             sim.metrics.start_measuring(0.0);
         }
         for c in 0..n_clients {
+            let process = sim.kept_process(c, n_clients);
             sim.clients.push(Client {
                 request: NONE,
                 number: 0,
                 since: 0.0,
                 attempt: 0,
+                process,
             });
             let think = sim.think_time();
             sim.queue.push(think, Event::ThinkDone(c));

@@ -11,7 +11,9 @@ use contract::key::{Accepts, Key};
 
 /// The second wave's keys: a database, heavy requests, overload, threads per process.
 #[allow(clippy::type_complexity)]
-fn extras() -> impl Strategy<Value = (f64, u32, u32, u32, f64, bool, u32, u32, u32, f64, bool)> {
+type Extras = (f64, u32, u32, u32, f64, bool, u32, u32, u32, f64, bool, f64);
+
+fn extras() -> impl Strategy<Value = Extras> {
     (
         prop_oneof![Just(0.0), 0.5..80.0f64],
         1u32..4,
@@ -24,6 +26,7 @@ fn extras() -> impl Strategy<Value = (f64, u32, u32, u32, f64, bool, u32, u32, u
         1u32..6,
         0.0..500.0f64,
         any::<bool>(),
+        prop_oneof![Just(0.0), 0.0..1.0f64],
     )
 }
 
@@ -43,9 +46,17 @@ fn scenarios() -> impl Strategy<Value = Scenario> {
                 threads,
                 overhead_us,
                 barging,
+                busiest_share,
             ),
         )| {
             let threads = (s.server == ServerKind::Threads).then_some(threads);
+            // Kept-alive connections need closed clients, and the busiest process
+            // holds at least its even share.
+            let busiest_share = if s.clients.is_some() && busiest_share > 0.0 {
+                busiest_share.max(1.0 / f64::from(s.processes()))
+            } else {
+                0.0
+            };
             Scenario {
                 db_ms,
                 db_calls,
@@ -58,6 +69,7 @@ fn scenarios() -> impl Strategy<Value = Scenario> {
                 },
                 heavy_share,
                 heavy_cpu_ms: (heavy_share > 0.0).then_some(40.0),
+                busiest_share,
                 abandon: if drop {
                     Abandon::Dropped
                 } else {

@@ -73,15 +73,27 @@ impl Simulation {
         let number = self.metrics.arrived;
         self.metrics.arrived += 1;
         self.colocated();
-        let target = if self.limit > 0 {
+        // The process holding the client's kept-alive connection, if it keeps one.
+        let kept = if client == NONE {
+            NONE
+        } else {
+            self.clients[client as usize].process
+        };
+        let target = if kept != NONE || self.limit > 0 {
+            let p = if kept != NONE {
+                kept
+            } else {
+                self.next_process()
+            };
             // uvicorn accepts the connection, then answers 503 past its limit.
-            let p = self.next_process();
-            if self.processes[p as usize].tasks >= self.limit {
+            if self.limit > 0 && self.processes[p as usize].tasks >= self.limit {
                 self.traced(number, TraceKind::Rejected);
                 self.refuse(client, |c| &mut c.rejected);
                 return;
             }
-            if self.processes[p as usize].tasks < self.max_tasks {
+            if kept != NONE {
+                self.kept_room(p)
+            } else if self.processes[p as usize].tasks < self.max_tasks {
                 p
             } else {
                 NONE
@@ -89,7 +101,7 @@ impl Simulation {
         } else {
             self.free_capacity()
         };
-        if target == NONE && self.backlog_len >= self.queue_limit {
+        if target == NONE && kept == NONE && self.backlog_len >= self.queue_limit {
             self.traced(number, TraceKind::Refused);
             self.refuse(client, |c| &mut c.dropped);
             return;
@@ -127,6 +139,8 @@ impl Simulation {
         }
         if target != NONE {
             self.admit(slot, target);
+        } else if kept != NONE {
+            self.wait_kept(slot, number, kept);
         } else {
             self.set_phase(slot, Phase::Queued);
             self.backlog.push_back((slot, number));
@@ -178,7 +192,7 @@ impl Simulation {
         NONE
     }
 
-    fn admit(&mut self, slot: u32, target: u32) {
+    pub(super) fn admit(&mut self, slot: u32, target: u32) {
         if self.kind.is_event_loop() {
             self.processes[target as usize].tasks += 1;
             self.tasks += 1;
@@ -341,14 +355,19 @@ impl Simulation {
             self.window.completed(Some((latency, heavy)));
             self.outcome_recorded();
         }
-        if self.kind.is_event_loop() {
+        let process = if self.kind.is_event_loop() {
             self.processes[worker as usize].tasks -= 1;
             self.tasks -= 1;
+            worker
         } else {
             self.workers[worker as usize].request = NONE;
             self.idle.push(worker);
-        }
+            self.workers[worker as usize].process
+        };
         self.requests.remove(slot);
+        if self.keep_alive {
+            self.admit_kept(process);
+        }
         self.admit_from_backlog();
         if !abandoned && client != NONE {
             self.clients[client as usize].attempt = 0;

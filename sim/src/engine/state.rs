@@ -142,6 +142,10 @@ pub(crate) struct Process {
     pub(crate) pool_free: u32,
     /// Requests waiting for a pool connection, in order.
     pub(crate) pool_waiters: VecDeque<u32>,
+    /// Kept-alive connections (`busiest_share`): (slot, arrival number) of requests
+    /// that came on this process's connections and wait for room in it; may hold stale
+    /// entries of requests that timed out there.
+    pub(crate) kept_waiting: VecDeque<(u32, u64)>,
 }
 
 impl Process {
@@ -170,4 +174,6 @@ pub(crate) struct Client {
     pub(crate) since: f64,
     /// Times the current request was sent again after a refusal or a timeout.
     pub(crate) attempt: u32,
+    /// The process holding its kept-alive connection, or `NONE` (`busiest_share`).
+    pub(crate) process: u32,
 }

@@ -301,3 +301,61 @@ fn a_request_keeps_its_pool_connection_until_its_next_burst_is_done() {
         r.throughput_rps
     );
 }
+
+#[test]
+fn kept_alive_connections_on_one_process_leave_the_other_idle() {
+    // Two processes of 4 threads, 16 clients on 20 ms queries: spread evenly, all 8
+    // threads are busy (400 requests/s); with every connection on one process, only
+    // its 4 threads are (200/s), however idle the other process is.
+    let base = "server = \"threads\"\nworkers = 2\nthreads = 4\nclients = 16\ncpu_ms = 0.1\n\
+                io_ms = 20\nservice = \"constant\"\nrequests = 5000\nwarmup = 200";
+    let spread = run(&scenario(&format!("{base}\nbusiest_share = 0.5")));
+    let one = run(&scenario(&format!("{base}\nbusiest_share = 1")));
+    let pooled = run(&scenario(base));
+    assert!(
+        (spread.throughput_rps / 400.0 - 1.0).abs() < 0.03,
+        "{}",
+        spread.throughput_rps
+    );
+    assert!(
+        (one.throughput_rps / 200.0 - 1.0).abs() < 0.03,
+        "{}",
+        one.throughput_rps
+    );
+    assert!((pooled.throughput_rps / spread.throughput_rps - 1.0).abs() < 0.01);
+    // A 3-to-1 split: 12 clients take turns on 4 threads (three rounds, 60 ms), while
+    // 4 have 4 to themselves (20 ms); spread, 8 share 4 (40 ms). The same throughput,
+    // the same mean (Little's law), a tail half as long again.
+    let skewed = run(&scenario(&format!("{base}\nbusiest_share = 0.75")));
+    assert!(
+        (skewed.throughput_rps / 400.0 - 1.0).abs() < 0.03,
+        "{}",
+        skewed.throughput_rps
+    );
+    assert!(
+        (spread.latency_ms.p99 / 40.0 - 1.0).abs() < 0.05,
+        "{:?}",
+        spread.latency_ms
+    );
+    assert!(
+        (skewed.latency_ms.p99 / 60.0 - 1.0).abs() < 0.05,
+        "{:?}",
+        skewed.latency_ms
+    );
+}
+
+#[test]
+fn an_event_loop_with_every_connection_uses_one_core() {
+    // Two uvloop processes, 8 clients of 10 ms CPU on 2 cores: 200/s spread, 100/s
+    // when one process holds every connection.
+    let base = "server = \"uvloop\"\nworkers = 2\nclients = 8\ncpu_ms = 10\nio_ms = 0\n\
+                io_calls = 0\nservice = \"constant\"\nrequests = 3000\nwarmup = 100";
+    let spread = run(&scenario(&format!("{base}\nbusiest_share = 0.5")));
+    let one = run(&scenario(&format!("{base}\nbusiest_share = 1")));
+    assert!(spread.throughput_rps > 190.0, "{}", spread.throughput_rps);
+    assert!(
+        one.throughput_rps < 101.0 && one.throughput_rps > 95.0,
+        "{}",
+        one.throughput_rps
+    );
+}
