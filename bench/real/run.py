@@ -84,15 +84,19 @@ class Bench:
         """One point, on a fresh server so that no point inherits another's backlog.
 
         A point is measured again, while patience lasts, when it was disturbed: it needed
-        `demand_cores` of CPU and got clearly less while other processes ran, or each
+        `demand_cores` of CPU and got clearly less, or each
         request cost the server more than 15% away from the calibrated `cpu_ms` (the
         host ran slower or faster than when it was calibrated: a neighbour on the same
         physical cores shows as neither steal nor another process). The run disturbed
-        least is kept. The choice looks only at CPU shares and CPU per request, the
-        model's inputs, never at the throughput, so it cannot favour the simulation."""
+        least is kept. For a CPU-bound point the cores a server got are its throughput
+        times its CPU per request, so this does prefer the faster runs: it keeps up to
+        three tries at a point the host let run as calibrated. A server that cannot use
+        the cores it needs fails every try, and then the test fails too."""
 
         def disturbance(result: dict) -> tuple[bool, bool, float]:
-            starved = result["server_cores"] < demand_cores - 0.15 and result["other_cores"] > 0.2
+            # Short of cores whether or not another process shows for it: a neighbour
+            # on the host's side takes cores that no /proc figure of ours accounts for.
+            starved = result["server_cores"] < demand_cores - 0.15
             drift = abs(result["server_cpu_ms_per_request"] / cpu_ms - 1) if cpu_ms else 0.0
             return starved, drift > 0.15, result["other_cores"]
 
@@ -208,7 +212,8 @@ def main() -> int:
                     log(f"{sid:17} {workload:3} c={clients:<4} measured {measured['throughput_rps']:9.1f}"
                         f"  simulated {simulated['throughput_rps']:9.1f}  ratio {ratio:5.2f}"
                         f"  p99 {measured['p99_ms']:8.1f} ms  rss {measured['rss_mb']:6.1f} MB"
-                        f"  others {measured['other_cores']:.2f} cores")
+                        f"  others {measured['other_cores']:.2f} cores  server {measured['server_cores']:.2f} cores"
+                        f" at {measured['server_cpu_ms_per_request']:.2f} ms/request, attempt {measured['attempts']}")
                     points.append({"clients": clients, "measured": measured, "simulated": simulated,
                                    "sim_over_measured": round(ratio, 3)})
                 series.append({"server": sid, "workload": workload, "path": path,
