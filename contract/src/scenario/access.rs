@@ -194,7 +194,7 @@ impl Scenario {
         match key {
             Key::Threads => self.server == ServerKind::Threads,
             Key::DbPool | Key::DbConnections | Key::DbCalls => self.db_ms > 0.0,
-            Key::DbPoolQueue => self.db_ms > 0.0 && self.db_pool > 0 && self.server.is_event_loop(),
+            Key::DbPoolQueue => self.pool_queue_matters(),
             Key::HeavyCpuMs => self.heavy_share > 0.0,
             Key::Abandon => self.timeout_ms > 0.0,
             Key::BusiestShare => self.keeps_connections(),

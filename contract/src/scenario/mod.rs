@@ -286,6 +286,13 @@ impl Scenario {
         }
     }
 
+    /// Whether it can matter who gets a freed pool connection (`db_pool_queue`): an
+    /// event loop's queries wait on a pool with a limit. Sync servers' drivers hand a
+    /// connection straight to the next waiter.
+    pub fn pool_queue_matters(&self) -> bool {
+        self.db_ms > 0.0 && self.db_pool > 0 && self.server.is_event_loop()
+    }
+
     /// Whether closed clients keep their connection to one process (`busiest_share`):
     /// threads and event loops keep a connection alive; gunicorn's sync worker closes
     /// it after each reply, so a new one goes to whichever process is free.

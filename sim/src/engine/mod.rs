@@ -186,8 +186,8 @@ impl Simulation {
             } else {
                 0
             },
-            pool_barging: scenario.db_pool_queue == crate::PoolQueue::Barging
-                && kind.is_event_loop(),
+            pool_barging: scenario.pool_queue_matters()
+                && scenario.db_pool_queue == crate::PoolQueue::Barging,
             keep_alive: scenario.keeps_connections(),
             retries: scenario.retries,
             abandon_drops: scenario.abandon == crate::Abandon::Dropped,
