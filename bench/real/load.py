@@ -42,11 +42,11 @@ def group_ticks(pgid: int) -> int:
     return total
 
 
-def group_memory_mb(pgid: int) -> tuple[float, float]:
+def memory_mb(pids: list[int]) -> tuple[float, float]:
     """Total RSS (shared pages counted in every process, as `top` adds up) and total PSS
-    (shared pages divided among their sharers) of a process group, MB."""
+    (shared pages divided among their sharers) of these processes, MB."""
     rss = pss = 0
-    for pid in group_pids(pgid):
+    for pid in pids:
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Rss:"):
@@ -58,8 +58,8 @@ def group_memory_mb(pgid: int) -> tuple[float, float]:
     return rss / 1024, pss / 1024
 
 
-def connections_by_process(pgid: int, port: int) -> list[int]:
-    """Established TCP connections on `port` that each process of the group holds,
+def connections_by_process(pids: list[int], port: int) -> list[int]:
+    """Established TCP connections on `port` that each of these processes holds,
     busiest first. With keep-alive, which process serves a client is settled once, when
     the kernel hands its connection to one of them (/proc/net/tcp's sockets, matched to
     the processes' file descriptors by inode)."""
@@ -71,7 +71,7 @@ def connections_by_process(pgid: int, port: int) -> list[int]:
                 if f[3] == "01" and int(f[1].rsplit(":", 1)[1], 16) == port:
                     inodes.add(f"socket:[{f[9]}]")
     counts = []
-    for pid in group_pids(pgid):
+    for pid in pids:
         held = 0
         with contextlib.suppress(OSError):
             for fd in os.scandir(f"/proc/{pid}/fd"):
@@ -95,10 +95,11 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while True:
-            rss, pss = group_memory_mb(self.pgid)
+            pids = group_pids(self.pgid)  # one scan of /proc per sample
+            rss, pss = memory_mb(pids)
             self.rss_mb, self.pss_mb = max(self.rss_mb, rss), max(self.pss_mb, pss)
             if self.port is not None:
-                seen = connections_by_process(self.pgid, self.port)
+                seen = connections_by_process(pids, self.port)
                 if sum(seen) > sum(self.connections):
                     self.connections = seen
             if self.halt.wait(0.5):

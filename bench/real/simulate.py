@@ -184,9 +184,10 @@ def kept_alive(scenario: dict, measured: dict | None) -> dict:
     point measured (`busiest_share`): threads and event loops keep each wrk connection
     on the process that accepted it, and Linux gives most of them to one process. The
     split is the kernel's choice at connect time, an input here as the process count
-    is, not something the model predicts. Sync workers close each connection."""
+    is, not something the model predicts. (Which servers keep connections is the
+    model's rule, `Scenario::keeps_connections`: sync workers close each one.)"""
     counts = (measured or {}).get("connections_by_process") or []
-    if scenario.get("server") == "processes" or scenario.get("workers", 1) < 2 or not sum(counts):
+    if scenario.get("workers", 1) < 2 or not sum(counts):
         return scenario
     share = max(counts) / sum(counts)
     return {**scenario, "busiest_share": round(max(share, 1 / scenario["workers"]), 4)}

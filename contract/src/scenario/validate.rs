@@ -86,7 +86,7 @@ fn combinations(s: &Scenario) -> Result<(), ScenarioError> {
             ));
         }
         let least = 1.0 / f64::from(s.processes());
-        if s.server != ServerKind::Processes && s.busiest_share < least - 1e-9 {
+        if s.keeps_connections() && s.busiest_share < least - 1e-9 {
             return Err(ScenarioError::key(
                 "busiest_share",
                 format!(

@@ -9,10 +9,10 @@ use super::Simulation;
 use crate::{Abandon, PoolQueue, Scenario, ServerKind, Service};
 use contract::key::{Accepts, Key};
 
-/// The second wave's keys: a database, heavy requests, overload, threads per process.
-#[allow(clippy::type_complexity)]
 type Extras = (f64, u32, u32, u32, f64, bool, u32, u32, u32, f64, bool, f64);
 
+/// The second wave's keys: a database, heavy requests, overload, threads per process,
+/// kept-alive connections.
 fn extras() -> impl Strategy<Value = Extras> {
     (
         prop_oneof![Just(0.0), 0.5..80.0f64],
