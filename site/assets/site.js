@@ -71,9 +71,11 @@
     }
     const headings = [...document.querySelectorAll(".content h2[id], .content h3[id]")]
       .filter((h) => links.has(h.id));
-    if (!headings.length || !("IntersectionObserver" in window)) return;
+    if (!headings.length) return;
     let current = null;
+    let pending = false;
     const update = () => {
+      pending = false;
       let last = headings[0];
       for (const h of headings) {
         if (h.getBoundingClientRect().top > 80) break;
@@ -85,9 +87,17 @@
       link.setAttribute("aria-current", "location");
       current = link;
     };
-    // Headings crossing the top band of the window are the only moments it can change.
-    const observer = new IntersectionObserver(update, { rootMargin: "0px 0px -70% 0px" });
-    headings.forEach((h) => observer.observe(h));
+    // At most once a frame, on every scroll and resize. Watching headings cross a band
+    // of the window missed the moment one passed the 80 px line inside the band, and
+    // figures that grow as they load move headings without crossing anything: the
+    // contents then marked the section before the one being read.
+    const schedule = () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(update);
+    };
+    addEventListener("scroll", schedule, { passive: true });
+    addEventListener("resize", schedule, { passive: true });
     update();
   }
 
