@@ -178,7 +178,8 @@ class Harness:
                                   settle_s=0.3 + 0.15 * processes, ready_timeout_s=60) as running:
             try:
                 result = load.run_point(self.wrk, running, route, clients, duration_s, self.db.pids,
-                                        warmup_s=warmup_s)
+                                        warmup_s=warmup_s,
+                                        count_connections=processes > 1 and server.sim_server != "processes")
             except (RuntimeError, OSError, ValueError) as e:
                 raise RuntimeError(f"{e}\nthe server's last log lines:\n{running.tail()}") from None
             if running.process.poll() is not None:
@@ -204,13 +205,17 @@ class Harness:
     # -- calibration ---------------------------------------------------------------------
 
     def calibrate(self, series: Series) -> dict:
-        """Never judged. Three runs on one process of the series' server:
+        """Never judged. Three runs of the series' server (the first and last on one process):
 
         - `/plain` (the framework's response, no database), the server kept busy: the
           server's and framework's own CPU per request -> `overhead_us`;
-        - the series' route, the server kept busy (a sync worker by 4 clients; 8 threads
-          by 32; an event loop or gevent by 128 clients on a pool of 64): the CPU per
-          request of the whole handler, less the overhead -> `cpu_ms`;
+        - the series' route on the series' own processes and threads, the server kept
+          busy (4 clients per sync worker; 32 per process of 8 threads; 128 over the
+          event loops or gevent, on pools of 64): the CPU per request of the whole
+          handler, less the overhead -> `cpu_ms`. On the series' process count, because
+          that CPU grows with the processes sharing the cores (more switches, colder
+          caches, idle sync workers woken for each connection): measured on one process
+          it came out up to a third below the judged points' own;
         - the series' route with 1 client and a pool of 1: the query time as the app
           sees it (send to last row, no pool wait, no contention) -> `db_ms`.
 
@@ -225,14 +230,15 @@ class Harness:
         query also holds the driver's CPU for it (counted in both cpu_ms and db_ms:
         simulated latency a little pessimistic)."""
         kind = dbservers.BY_ID[series.server]
+        n = series.processes
         if kind.sim_server == "processes":
-            threads, pool, plain_clients, busy_clients = 1, 1, 16, 4
+            threads, pool, plain_clients, busy_clients = 1, 1, 16, 4 * n
         elif kind.sim_server == "threads":
-            threads, pool, plain_clients, busy_clients = 8, 8, 32, 32
+            threads, pool, plain_clients, busy_clients = 8, 8, 32, 32 * n
         else:
             threads, pool, plain_clients, busy_clients = 1, 64, 64, 128
         plain, _ = self._calibration_run(series, "/plain", plain_clients, threads, pool=1)
-        busy, _ = self._calibration_run(series, series.route, busy_clients, threads, pool=pool)
+        busy, _ = self._calibration_run(series, series.route, busy_clients, threads, pool=pool, processes=n)
         lone, stats = self._calibration_run(series, series.route, 1, threads, pool=1)
         if not stats or not stats.get("queries"):
             raise RuntimeError(f"calibrating {series.id}: the app reported no query timings")
@@ -241,7 +247,7 @@ class Harness:
         return {
             "overhead_run": {"path": "/plain", "processes": 1, "threads": threads, "clients": plain_clients,
                              "measured": plain},
-            "cpu_run": {"path": series.route, "processes": 1, "threads": threads, "clients": busy_clients,
+            "cpu_run": {"path": series.route, "processes": n, "threads": threads, "clients": busy_clients,
                         "db_pool": pool, "measured": busy},
             "db_run": {"path": series.route, "processes": 1, "threads": threads, "clients": 1,
                        "db_pool": 1, "measured": lone, "app_stats": stats},
@@ -257,11 +263,12 @@ class Harness:
             "wrk_cpu_ms_per_request": busy["wrk_cpu_ms_per_request"],
         }
 
-    def _calibration_run(self, series: Series, route: str, clients: int, threads: int, pool: int):
+    def _calibration_run(self, series: Series, route: str, clients: int, threads: int, pool: int,
+                         processes: int = 1):
         best = None
         for _ in range(self.plan.attempts):
             quiet_before = self.wait_quiet()
-            result, stats = self.run_once(series, clients, self.plan.calibration_s, processes=1,
+            result, stats = self.run_once(series, clients, self.plan.calibration_s, processes=processes,
                                           threads=threads, pool=pool, route=route,
                                           warmup_s=self.plan.warmup_s)
             result["quiet_before"] = quiet_before
@@ -653,10 +660,11 @@ def method(plan: Plan, calib: dict, slack_ms: float, alone: bool) -> dict:
                      "drivers": "psycopg 3 (prepare_threshold=None, autocommit) with psycopg_pool; "
                                 "asyncpg (statement_cache_size=0): prepared statements off for "
                                 "pgbouncer's transaction pooling"},
-        "calibration": "apart from the judged runs, per series: /plain with 8 clients on one process "
-                       "-> overhead_us; the series' route with 1 client and a pool of 1 -> cpu_ms (less "
-                       "the overhead) and db_ms (query time as the app sees it). Bias directions in "
-                       "README.md.",
+        "calibration": "apart from the judged runs, per series: /plain kept busy on one process "
+                       "-> overhead_us; the series' route kept busy on the series' processes -> cpu_ms "
+                       "(less the overhead) and the CPU of PostgreSQL, pgbouncer and wrk per request "
+                       "(colocated_cpu_ms); the route with 1 client and a pool of 1 on one process -> "
+                       "db_ms (query time as the app sees it). Bias directions in bench/real/README.md.",
         "alone": alone,
         "priority": f"servers, wrk, PostgreSQL and pgbouncer in their own scheduler autogroups at nice "
                     f"{servers.PRIORITY}",
