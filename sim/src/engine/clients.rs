@@ -56,7 +56,8 @@ impl Simulation {
             self.requests.remove(slot);
             // A request on a kept-alive connection waits in its process, not in the
             // backlog; its stale entry there is skipped when the process has room.
-            if !self.keep_alive {
+            let kept = client != NONE && self.clients[client as usize].process != NONE;
+            if !kept {
                 self.backlog_len -= 1;
                 while let Some(&(s, n)) = self.backlog.front() {
                     let r = &self.requests.slots[s as usize];
