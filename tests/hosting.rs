@@ -306,11 +306,7 @@ async fn every_widget_goes_live(browser: &Browser, url: &str) {
         .goto(&format!("{url}index.html"))
         .await
         .unwrap();
-    let count = browser
-        .eval("return document.querySelectorAll('.widget[data-widget]').length")
-        .await
-        .as_u64()
-        .unwrap();
+    let count = browser.widget_count().await;
     assert!(count >= 10, "{count} widgets");
     for i in 0..count {
         let w = format!("const W = document.querySelectorAll('.widget[data-widget]')[{i}];");

@@ -61,11 +61,7 @@ async fn every_widget_runs_two_minutes_at_100x_with_bounded_memory_and_no_errors
         .set_window_size(1100, (height + 200) as u32)
         .await
         .unwrap();
-    let count = browser
-        .eval("return document.querySelectorAll('.widget[data-widget]').length")
-        .await
-        .as_u64()
-        .unwrap();
+    let count = browser.widget_count().await;
     assert!(count >= 7, "{count} widgets");
     let inner = browser
         .eval("return window.innerHeight")

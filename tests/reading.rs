@@ -35,14 +35,6 @@ fn at(i: usize, body: &str) -> String {
     format!("const W = document.querySelectorAll('.widget[data-widget]')[{i}]; {body}")
 }
 
-async fn widget_count(browser: &Browser) -> usize {
-    browser
-        .eval("return document.querySelectorAll('.widget[data-widget]').length")
-        .await
-        .as_u64()
-        .unwrap() as usize
-}
-
 async fn go_live(browser: &Browser, i: usize) {
     browser
         .eval(&at(i, "W.scrollIntoView({block: 'center'});"))
@@ -64,7 +56,7 @@ async fn every_slider_of_every_block_moves_by_keyboard_and_every_control_has_a_n
     let mut sliders = 0;
     for page in &pages {
         browser.client.goto(&format!("{url}{page}")).await.unwrap();
-        for i in 0..widget_count(&browser).await {
+        for i in 0..browser.widget_count().await {
             go_live(&browser, i).await;
             browser
                 .eval(&at(i, "W.querySelector('.widget-more').open = true;"))
@@ -251,7 +243,7 @@ async fn on_a_phone_the_named_controls_and_the_diagram_fit_one_screen() {
         .await
         .unwrap();
     let mut checked = 0;
-    for i in 0..widget_count(&browser).await {
+    for i in 0..browser.widget_count().await {
         let named = browser
             .eval(&at(i, "return W.dataset.options.includes('controls=')"))
             .await;

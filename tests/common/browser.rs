@@ -152,6 +152,14 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{script}: {e}"))
     }
 
+    /// Widgets on the page (placeholders, live or not).
+    pub async fn widget_count(&self) -> usize {
+        self.eval("return document.querySelectorAll('.widget[data-widget]').length")
+            .await
+            .as_u64()
+            .unwrap() as usize
+    }
+
     /// Polls `script` until it returns something truthy, or fails after `timeout`.
     pub async fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Value {
         let started = Instant::now();
