@@ -209,13 +209,16 @@ class Harness:
 
         - `/plain` (the framework's response, no database), the server kept busy: the
           server's and framework's own CPU per request -> `overhead_us`;
-        - the series' route on the series' own processes and threads, the server kept
-          busy (4 clients per sync worker; 32 per process of 8 threads; 128 over the
-          event loops or gevent, on pools of 64): the CPU per request of the whole
-          handler, less the overhead -> `cpu_ms`. On the series' process count, because
-          that CPU grows with the processes sharing the cores (more switches, colder
-          caches, idle sync workers woken for each connection): measured on one process
-          it came out up to a third below the judged points' own;
+        - the series' route on the series' own processes, threads and pools, the server
+          kept busy (4 clients per sync worker; 32 per process of 8 threads; 128 over the
+          event loops or gevent): the CPU per request of the whole handler, less the
+          overhead -> `cpu_ms`. On the series' process count, because that CPU grows with
+          the processes sharing the cores (more switches, colder caches, idle sync workers
+          woken for each connection): measured on one process it came out up to a third
+          below the judged points' own. On the series' pool, because a small pool makes
+          requests queue for a connection, and waking them costs the server and pgbouncer
+          CPU: measured on a pool of 64 it came out a fifth below pk-starlette-uvloop's
+          points on its pool of 8;
         - the series' route with 1 client and a pool of 1: the query time as the app
           sees it (send to last row, no pool wait, no contention) -> `db_ms`.
 
@@ -231,12 +234,13 @@ class Harness:
         simulated latency a little pessimistic)."""
         kind = dbservers.BY_ID[series.server]
         n = series.processes
+        pool = series.db_pool
         if kind.sim_server == "processes":
-            threads, pool, plain_clients, busy_clients = 1, 1, 16, 4 * n
+            threads, plain_clients, busy_clients = 1, 16, 4 * n
         elif kind.sim_server == "threads":
-            threads, pool, plain_clients, busy_clients = 8, 8, 32, 32 * n
+            threads, plain_clients, busy_clients = series.threads, 32, 32 * n
         else:
-            threads, pool, plain_clients, busy_clients = 1, 64, 64, 128
+            threads, plain_clients, busy_clients = 1, 64, 128
         plain, _ = self._calibration_run(series, "/plain", plain_clients, threads, pool=1)
         busy, _ = self._calibration_run(series, series.route, busy_clients, threads, pool=pool, processes=n)
         lone, stats = self._calibration_run(series, series.route, 1, threads, pool=1)
@@ -661,8 +665,8 @@ def method(plan: Plan, calib: dict, slack_ms: float, alone: bool) -> dict:
                                 "asyncpg (statement_cache_size=0): prepared statements off for "
                                 "pgbouncer's transaction pooling"},
         "calibration": "apart from the judged runs, per series: /plain kept busy on one process "
-                       "-> overhead_us; the series' route kept busy on the series' processes -> cpu_ms "
-                       "(less the overhead) and the CPU of PostgreSQL, pgbouncer and wrk per request "
+                       "-> overhead_us; the series' route kept busy on the series' processes, "
+                       "threads and pool -> cpu_ms (less the overhead) and the CPU of PostgreSQL, pgbouncer and wrk per request "
                        "(colocated_cpu_ms); the route with 1 client and a pool of 1 on one process -> "
                        "db_ms (query time as the app sees it). Bias directions in bench/real/README.md.",
         "alone": alone,
