@@ -42,19 +42,24 @@ def base_scenario(server: Server, cores: int, cpu_ms: float, io_ms: float) -> di
     return scenario
 
 
-def simulate(explainer: str, scenario: dict, clients: int) -> dict:
-    # Enough completions after a warmup of several per client for a steady state.
+def run_point(explainer: str, scenario: dict, clients: int, timeout_s: float) -> subprocess.CompletedProcess:
+    """`explainer simulate --json` on the scenario at `clients`, with enough completions
+    after a warmup of several per client for a steady state."""
     full = {**scenario, "clients": clients, "requests": 40_000, "warmup": max(2_000, 5 * clients)}
     with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
         f.write(to_toml(full))
         path = Path(f.name)
     try:
-        result = subprocess.run([explainer, "simulate", str(path), "--json"],
-                                capture_output=True, text=True, timeout=120)
+        return subprocess.run([explainer, "simulate", str(path), "--json"],
+                              capture_output=True, text=True, timeout=timeout_s)
     finally:
         path.unlink()
+
+
+def simulate(explainer: str, scenario: dict, clients: int) -> dict:
+    result = run_point(explainer, scenario, clients, 120)
     if result.returncode != 0:
-        raise RuntimeError(f"simulate failed: {result.stderr}\n{to_toml(full)}")
+        raise RuntimeError(f"simulate failed: {result.stderr}\n{to_toml({**scenario, 'clients': clients})}")
     report = json.loads(result.stdout)
     return {
         "throughput_rps": round(report["throughput_rps"], 2),
@@ -199,17 +204,10 @@ def simulate_db(explainer: str | None, scenario: dict, clients: int) -> dict:
     measurements must survive a simulation that cannot run yet."""
     if not explainer or not Path(explainer).exists():
         return {"status": "pending", "reason": f"no explainer binary at {explainer}"}
-    full = {**scenario, "clients": clients, "requests": 40_000, "warmup": max(2_000, 5 * clients)}
-    with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
-        f.write(to_toml(full))
-        path = Path(f.name)
     try:
-        result = subprocess.run([explainer, "simulate", str(path), "--json"],
-                                capture_output=True, text=True, timeout=300)
+        result = run_point(explainer, scenario, clients, 300)
     except (OSError, subprocess.TimeoutExpired) as e:
         return {"status": "error", "reason": f"explainer simulate: {e}"}
-    finally:
-        path.unlink()
     message = (result.stderr or result.stdout).strip()
     if result.returncode == 2 and "unknown key" in message:
         key = re.search(r"key `([^`]+)`: unknown key", message)
