@@ -236,7 +236,7 @@ def drain_s(wrk_stdout: str, connections: int, most_s: float = 30.0) -> float:
 
 def run_point(wrk: str, running: Running, path: str, connections: int, duration_s: float,
               db_pids: Callable[[], list[int]], warmup_s: float = 1.0, threads: int = 1,
-              count_connections: bool = False) -> dict:
+              count_connections: bool = False, before_measuring: Callable[[], None] | None = None) -> dict:
     """One database point: a warm-up (not recorded: the first requests of a fresh server
     pay for imports, caches and the first page faults), then `wrk --latency` for
     `duration_s`. Returns throughput, the latency summary of wrk's histogram, errors,
@@ -247,7 +247,8 @@ def run_point(wrk: str, running: Running, path: str, connections: int, duration_
     (interrupts, mostly loopback networking for this traffic) is for information: the
     kernel charges them to the task they interrupt, so they are inside the others.
     `count_connections` adds wrk's connections per server process (worth it only where
-    several processes keep connections open)."""
+    several processes keep connections open); `before_measuring` runs once the warm-up's
+    requests are served, just before the measured run (to reset the app's own counters)."""
     # wrk's threads split the connections; more threads than connections is an error.
     threads = max(1, min(threads, connections))
     base = [wrk, f"-t{threads}", f"-c{connections}", "--timeout", "30s", "-s", str(HERE / "report.lua")]
@@ -265,6 +266,8 @@ def run_point(wrk: str, running: Running, path: str, connections: int, duration_
         # wait until they are done: the warm-up's slowest reply, with room to spare.
         drained_s = drain_s(warm.stdout, connections)
         time.sleep(drained_s)
+    if before_measuring:
+        before_measuring()
     sampler = Sampler(running.pgid, running.port if count_connections else None)
     sampler.start()
     cmd = base + ["--latency", f"-d{duration_s:g}s", running.url(path)]

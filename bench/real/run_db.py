@@ -176,10 +176,16 @@ class Harness:
         app_env = series.app_env(self.db.dsn(), self.plan.rows, self.loops_per_ms, pool)
         with servers.serving_argv(series.server, argv, port, app_env, self.log_dir,
                                   settle_s=0.3 + 0.15 * processes, ready_timeout_s=60) as running:
+            def reset_stats() -> None:
+                # The app's own timings and counters cover the measured run only.
+                with urllib.request.urlopen(running.url("/stats/reset"), timeout=5):
+                    pass
+
             try:
                 result = load.run_point(self.wrk, running, route, clients, duration_s, self.db.pids,
                                         warmup_s=warmup_s,
-                                        count_connections=processes > 1 and server.sim_server != "processes")
+                                        count_connections=processes > 1 and server.sim_server != "processes",
+                                        before_measuring=reset_stats if processes == 1 else None)
             except (RuntimeError, OSError, ValueError) as e:
                 raise RuntimeError(f"{e}\nthe server's last log lines:\n{running.tail()}") from None
             if running.process.poll() is not None:
@@ -304,7 +310,7 @@ class Harness:
                 return {"status": "failed", "reason": str(e)[-3000:], "attempts": attempts}
             result["quiet_before"] = quiet_before
             if stats:
-                # Warm-up included: where a request's time went, inside the app.
+                # The measured run only: where a request's time went, inside the app.
                 result["app_stats"] = stats
             if result.get("server_worker_deaths"):
                 return {"status": "failed", "measured": result, "attempts": attempts,
@@ -399,9 +405,10 @@ def diagnose(series: dict, point: dict, cores: int) -> str:
                          "measured tail is that barging; this simulation's pool is FIFO")
     if scenario.get("db_pool_queue") == "barging" and a["p99_error"] > P99_TOLERANCE:
         facts.append(f"too many losers: the simulated median is {sim['p50_ms']:.1f} ms against "
-                     f"{me['p50_ms']:.1f} measured, so most requests overtake while a few starve; on a busy "
-                     "loop the model's woken request waits behind every task queued there, more than "
-                     "asyncio's turn-by-turn scheduling lets pass it")
+                     f"{me['p50_ms']:.1f} measured, so most requests overtake while a few starve"
+                     f"{lost_shares(me, sim)}; on a busy loop the model's woken request waits behind "
+                     "every task queued there, and the newcomers among them take its connection; "
+                     "asyncio's passes over its ready callbacks let fewer of them past")
     if point["clients"] <= 4 and abs(a["p99_error"]) > P99_TOLERANCE:
         facts.append("few clients: the p99 is the tail of the database's and the scheduler's own "
                      "jitter, which constant service times leave out")
@@ -625,6 +632,17 @@ def describe(series: Series, plan: Plan, loops_per_ms: int) -> dict:
                                                     loops_per_ms).items()
                     if k != "PYTHONDONTWRITEBYTECODE"},
     }
+
+
+def lost_shares(me: dict, sim: dict) -> str:
+    """The share of woken pool waiters that lost their connection, measured (the app's
+    counters, one-process points only) and simulated, as a clause; '' when unknown."""
+    stats = me.get("app_stats") or {}
+    woken, simulated = stats.get("pool_wakeups"), sim.get("db_pool_lost_share")
+    if not woken or simulated is None:
+        return ""
+    return (f" (woken waiters that lost their connection: {stats['pool_lost'] / woken:.0%} measured, "
+            f"{simulated:.0%} simulated)")
 
 
 def method(plan: Plan, calib: dict, slack_ms: float, alone: bool) -> dict:

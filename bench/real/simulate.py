@@ -227,7 +227,7 @@ def simulate_db(explainer: str | None, scenario: dict, clients: int) -> dict:
         }
     except (ValueError, KeyError, TypeError) as e:
         return {"status": "error", "reason": f"unreadable report ({e}): {result.stdout[:300]}"}
-    for key in ("cpu_utilization", "db_utilization"):
+    for key in ("cpu_utilization", "db_utilization", "db_pool_lost_share"):
         if isinstance(report.get(key), (int, float)):
             out[key] = round(report[key], 4)
     if isinstance(report.get("db_wait_ms"), dict):

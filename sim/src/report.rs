@@ -63,6 +63,10 @@ pub struct Report {
     pub db_utilization: f64,
     /// Time-averaged number of queries running in the database.
     pub db_queries_mean: f64,
+    /// `db_pool_queue = "barging"`: the share of woken requests that found their pool
+    /// connection taken by a task their loop ran first, and went back to the end of the
+    /// line (0 when none was woken).
+    pub db_pool_lost_share: f64,
     /// Peak memory of the server, MB (MiB), over the whole run.
     pub memory_mb_peak: f64,
     /// Context switches after warmup.
@@ -121,7 +125,7 @@ impl Report {
              \"queue_wait_ms\":{{\"mean\":{}}},\"queue_len_mean\":{},\"cpu_utilization\":{},\"dropped\":{},\"timed_out\":{},\
              \"goodput_rps\":{},\"light_p99_ms\":{},\"rejected\":{},\"wasted\":{},\
              \"db_wait_ms\":{{\"mean\":{},\"p99\":{}}},\"db_utilization\":{},\"db_queries_mean\":{},\
-             \"memory_mb_peak\":{},\"context_switches\":{},\"events\":{},\"sim_time_s\":{}}}",
+             \"db_pool_lost_share\":{},\"memory_mb_peak\":{},\"context_switches\":{},\"events\":{},\"sim_time_s\":{}}}",
             self.completed,
             number(self.throughput_rps),
             number(l.mean),
@@ -142,6 +146,7 @@ impl Report {
             number(self.db_wait_ms.p99),
             number(self.db_utilization),
             number(self.db_queries_mean),
+            number(self.db_pool_lost_share),
             number(self.memory_mb_peak),
             self.context_switches,
             self.events,
@@ -196,6 +201,11 @@ impl std::fmt::Display for Report {
             self.db_queries_mean,
             self.db_utilization * 100.0
         )?;
+        writeln!(
+            f,
+            "pool wake-ups lost {:.1}%",
+            self.db_pool_lost_share * 100.0
+        )?;
         writeln!(f, "peak memory        {:.1} MB", self.memory_mb_peak)?;
         writeln!(f, "context switches   {}", self.context_switches)?;
         writeln!(f, "events             {}", self.events)?;
@@ -219,7 +229,7 @@ mod tests {
             .keys()
             .map(String::as_str)
             .collect();
-        assert_eq!(keys.len(), 19, "{keys:?}");
+        assert_eq!(keys.len(), 20, "{keys:?}");
         assert_eq!(
             json,
             "{\"completed\":0,\"throughput_rps\":0.0,\"latency_ms\":{\"mean\":0.0,\"p50\":0.0,\
@@ -227,7 +237,7 @@ mod tests {
              \"queue_len_mean\":0.0,\"cpu_utilization\":0.0,\"dropped\":0,\"timed_out\":0,\
              \"goodput_rps\":0.0,\"light_p99_ms\":0.0,\"rejected\":0,\"wasted\":0,\
              \"db_wait_ms\":{\"mean\":0.0,\"p99\":0.0},\"db_utilization\":0.0,\"db_queries_mean\":0.0,\
-             \"memory_mb_peak\":0.0,\"context_switches\":0,\"events\":0,\"sim_time_s\":0.0}"
+             \"db_pool_lost_share\":0.0,\"memory_mb_peak\":0.0,\"context_switches\":0,\"events\":0,\"sim_time_s\":0.0}"
         );
     }
 

@@ -20,6 +20,10 @@ pub(crate) struct Counts {
     pub(crate) timed_out: u64,
     /// Served after the client gave up (not an outcome: the timeout was).
     pub(crate) wasted: u64,
+    /// Barging pools: turns of woken requests, and those that found their connection
+    /// taken by a task that ran first (not outcomes either).
+    pub(crate) pool_wakeups: u64,
+    pub(crate) pool_lost: u64,
 }
 
 impl Counts {
@@ -205,6 +209,11 @@ impl Metrics {
                 0.0
             },
             db_queries_mean,
+            db_pool_lost_share: if self.measured.pool_wakeups > 0 {
+                self.measured.pool_lost as f64 / self.measured.pool_wakeups as f64
+            } else {
+                0.0
+            },
             memory_mb_peak: self.memory_peak_mb,
             context_switches: if self.measuring {
                 self.switches - self.start_switches

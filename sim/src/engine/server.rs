@@ -269,6 +269,10 @@ impl Simulation {
     pub(super) fn burst_done(&mut self, p: u32) {
         let slot = std::mem::replace(&mut self.processes[p as usize].on_cpu, NONE);
         if std::mem::take(&mut self.req(slot).pool_wakeup) {
+            self.metrics.count(|c| &mut c.pool_wakeups);
+            if self.processes[p as usize].pool_free == 0 {
+                self.metrics.count(|c| &mut c.pool_lost);
+            }
             self.take_pool_connection(slot);
             self.release_cpu(p);
             return;

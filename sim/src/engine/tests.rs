@@ -282,6 +282,13 @@ fn a_barging_pool_sends_some_requests_round_again() {
     // Most requests still get their turn, and the pool stays as busy.
     assert!(barging.latency_ms.p50 < fifo.latency_ms.p50 * 1.05);
     assert!((barging.throughput_rps / fifo.throughput_rps - 1.0).abs() < 0.02);
+    // The report counts the losers among the woken; a fifo pool wakes nobody.
+    assert!(
+        barging.db_pool_lost_share > 0.01 && barging.db_pool_lost_share < 0.5,
+        "{}",
+        barging.db_pool_lost_share
+    );
+    assert_eq!(fifo.db_pool_lost_share, 0.0);
 }
 
 #[test]
