@@ -172,8 +172,13 @@ impl Widget {
             return Html::default();
         }
         let end = self.figure.sim_time_s();
-        let at = self.replay.as_ref().map_or(end, |r| r.target_s);
         let tenths = (end * 10.0).floor().max(1.0);
+        // Live is the scrubber's end, even before a tenth of a second has run (the
+        // range is never shorter than one step).
+        let value = match &self.replay {
+            Some(r) => (r.target_s * 10.0).floor().min(tenths),
+            None => tenths,
+        };
         let oninput = ctx.link().callback(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             Msg::Scrub(input.value().parse::<f64>().ok().map(|t| t / 10.0))
@@ -189,7 +194,7 @@ impl Widget {
             <div class="widget-replay">
                 <label><span>{ "Replay" }</span>
                     <input type="range" name="replay" min="0" max={tenths.to_string()} step="1"
-                        value={(at * 10.0).floor().min(tenths).to_string()} aria-valuetext={state.clone()} {oninput} />
+                        value={value.to_string()} aria-valuetext={state.clone()} {oninput} />
                 </label>
                 <output>{ state }</output>
                 if self.replay.is_some() {
