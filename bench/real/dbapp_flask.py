@@ -31,7 +31,7 @@ def _query(sql: str):
         got = time.perf_counter()
         rows = conn.execute(sql).fetchall()
         done = time.perf_counter()
-    STATS.add(got - start, done - got)
+    STATS.add(got - start, done - got, time.perf_counter() - done)
     return rows
 
 

@@ -72,7 +72,8 @@ def burn(loops: int) -> int:
 
 class Stats:
     """Per-process timings of the queries: how long a request waited for a pool
-    connection, and how long the query took as the app saw it (send to last row). Kept
+    connection, how long the query took as the app saw it (send to last row), and how
+    long giving the connection back took (asyncpg's reset round trip). Kept
     as sums plus a bounded sample for percentiles; read by the calibration through
     ``/stats`` on a one-process server."""
 
@@ -86,25 +87,30 @@ class Stats:
         self.count = 0
         self.query_s = 0.0
         self.acquire_s = 0.0
+        self.release_s = 0.0
         self.sample: list[float] = []
         self.acquire_sample: list[float] = []
+        self.release_sample: list[float] = []
         # asyncpg's pool queue (CountingGet): turns of woken waiters, and those
         # that found the connection taken by a task that ran first.
         self.pool_wakeups = 0
         self.pool_lost = 0
 
-    def add(self, acquire_s: float, query_s: float) -> None:
+    def add(self, acquire_s: float, query_s: float, release_s: float) -> None:
         with self.lock:
             self.count += 1
             self.query_s += query_s
             self.acquire_s += acquire_s
+            self.release_s += release_s
             if len(self.sample) < self.LIMIT:
                 self.sample.append(query_s)
                 self.acquire_sample.append(acquire_s)
+                self.release_sample.append(release_s)
 
     def report(self) -> dict:
         with self.lock:
             query, acquire = percentiles_ms(self.sample), percentiles_ms(self.acquire_sample)
+            release = percentiles_ms(self.release_sample)
             return {
                 "pid": os.getpid(),
                 "queries": self.count,
@@ -114,6 +120,9 @@ class Stats:
                 "acquire_ms_mean": round(self.acquire_s / self.count * 1000, 4) if self.count else None,
                 "acquire_ms_p50": acquire[0],
                 "acquire_ms_p99": acquire[1],
+                "release_ms_mean": round(self.release_s / self.count * 1000, 4) if self.count else None,
+                "release_ms_p50": release[0],
+                "release_ms_p99": release[1],
                 "pool_wakeups": self.pool_wakeups,
                 "pool_lost": self.pool_lost,
             }
@@ -218,7 +227,7 @@ async def aquery(sql: str):
         got = time.perf_counter()
         rows = await conn.fetch(sql)
         done = time.perf_counter()
-    STATS.add(got - start, done - got)
+    STATS.add(got - start, done - got, time.perf_counter() - done)
     return rows
 
 

@@ -28,6 +28,15 @@ class AppServer:
         takes it (asyncpg/pool.py `Pool._acquire`, asyncio/queues.py `Queue.get`)."""
         return "fifo" if self.framework == "flask" else "barging"
 
+    @property
+    def release_round_trip(self) -> bool:
+        """Whether giving a connection back costs a round trip to the database (the
+        simulation's `db_release_ms`): asyncpg's pool resets each connection it takes
+        back (asyncpg/pool.py `PoolConnectionHolder.release`, `Connection.reset`), a
+        transaction of its own through pgbouncer; psycopg_pool takes back an idle
+        autocommit connection without one."""
+        return self.framework != "flask"
+
     def argv(self, bin_dir: Path, port: int, processes: int, threads: int = 1) -> list[str]:
         gunicorn = [str(bin_dir / "gunicorn"), "-b", f"127.0.0.1:{port}", "--backlog", "2048",
                     "-w", str(processes), "-c", "gunicorn_db.py", "--log-level", "warning",

@@ -130,17 +130,18 @@ class Plan:
     quiet_wait_s: float  # how long to wait for a quiet window before an attempt
     lock_wait_s: float
     calibration_s: float
+    lone_runs: int  # the one-client calibration, run this many times; the median p99 is kept
     overrides: dict = field(default_factory=dict)  # series id -> levels (the subset)
 
 
 FULL = Plan(series=[s.id for s in SERIES], levels=[1, 4, 16, 32, 64, 128, 256], duration_s=5,
             max_duration_s=20, warmup_s=1, rows=1_000_000, attempts=3, quiet_cores=0.3,
-            quiet_wait_s=30, lock_wait_s=900, calibration_s=4)
+            quiet_wait_s=30, lock_wait_s=900, calibration_s=4, lone_runs=3)
 # A minute: one sync series past its workers, one async series past its pool, one point
 # of the CPU-bound shape.
 SUBSET = Plan(series=["sleep-flask-sync", "sleep-starlette-uvloop-pool8", "pk-starlette-uvloop"],
               levels=[16], duration_s=3, max_duration_s=6, warmup_s=1, rows=100_000, attempts=2,
-              quiet_cores=0.3, quiet_wait_s=5, lock_wait_s=30, calibration_s=2,
+              quiet_cores=0.3, quiet_wait_s=5, lock_wait_s=30, calibration_s=2, lone_runs=1,
               overrides={"sleep-flask-sync": [4, 32], "sleep-starlette-uvloop-pool8": [32]})
 
 
@@ -226,7 +227,12 @@ class Harness:
           CPU: measured on a pool of 64 it came out a fifth below pk-starlette-uvloop's
           points on its pool of 8;
         - the series' route with 1 client and a pool of 1: the query time as the app
-          sees it (send to last row, no pool wait, no contention) -> `db_ms`.
+          sees it (send to last row, no pool wait, no contention) -> `db_ms`, and the
+          spread of a request's time (its p99 over p50) -> `cv`. Run `lone_runs` times,
+          keeping the run with the median p99: a 4-second run with one client has a few
+          hundred replies, so its p99 is the second or third slowest of them, and one
+          hiccup of the machine's moved the sync server's from 23 to 42 ms between two
+          full runs (2026-12-01 20:37 and 2026-12-02 00:25).
 
         CPU from schedstat, per request, not 1 / throughput (on a shared machine a server
         also waits for a core). Busy, because an event loop's CPU per request falls as
@@ -249,7 +255,9 @@ class Harness:
             threads, plain_clients, busy_clients = 1, 64, 128
         plain, _ = self._calibration_run(series, "/plain", plain_clients, threads, pool=1)
         busy, _ = self._calibration_run(series, series.route, busy_clients, threads, pool=pool, processes=n)
-        lone, stats = self._calibration_run(series, series.route, 1, threads, pool=1)
+        lones = [self._calibration_run(series, series.route, 1, threads, pool=1)
+                 for _ in range(self.plan.lone_runs)]
+        lone, stats = sorted(lones, key=lambda run: run[0]["p99_ms"])[len(lones) // 2]
         if not stats or not stats.get("queries"):
             raise RuntimeError(f"calibrating {series.id}: the app reported no query timings")
         overhead_ms = plain["server_cpu_ms_per_request"]
@@ -260,7 +268,8 @@ class Harness:
             "cpu_run": {"path": series.route, "processes": n, "threads": threads, "clients": busy_clients,
                         "db_pool": pool, "measured": busy},
             "db_run": {"path": series.route, "processes": 1, "threads": threads, "clients": 1,
-                       "db_pool": 1, "measured": lone, "app_stats": stats},
+                       "db_pool": 1, "measured": lone, "app_stats": stats,
+                       "runs_p50_p99_ms": [[run["p50_ms"], run["p99_ms"]] for run, _ in lones]},
             "overhead_us": round(overhead_ms * 1000, 1),
             "cpu_ms": round(max(0.0, handler_ms - overhead_ms), 4),
             "cpu_ms_lone_client": round(max(0.0, lone["server_cpu_ms_per_request"] - overhead_ms), 4),
@@ -451,15 +460,24 @@ def agreement(series: list[dict], cores: int) -> dict:
     }
 
 
+def fitted(explainer: str | None, scenario: dict, cal: dict, server: str) -> dict:
+    """A series' scenario with what its calibration and its driver add to the means:
+    the colocated CPU, the pool's queue, the release round trip and the spread (fitted
+    last, on the rest)."""
+    kind = dbservers.BY_ID[server]
+    scenario = simulate.calibrated(scenario, cal)
+    scenario = simulate.with_pool_queue(scenario, kind.pool_queue)
+    scenario = simulate.with_release(scenario, cal, kind.release_round_trip)
+    return simulate.fit_spread(explainer, scenario, cal)
+
+
 def simulate_all(document: dict, explainer: str | None) -> None:
     """(Re)runs the simulation of every point that has a measurement, and the judgement."""
     cores = document["machine"]["cores"]
     for s in document["series"]:
         cal, scenario = s.get("calibration"), s.get("scenario")
         if cal and scenario is not None:
-            s["scenario"] = simulate.fit_spread(
-                explainer, simulate.with_pool_queue(simulate.calibrated(scenario, cal),
-                                                    dbservers.BY_ID[s["server"]].pool_queue), cal)
+            s["scenario"] = fitted(explainer, scenario, cal, s["server"])
         for p in s["points"]:
             if p.get("measured"):
                 p["simulated"] = simulate.simulate_db(
@@ -581,9 +599,7 @@ def run(plan: Plan, args: argparse.Namespace, explainer: str | None, out: Path) 
                     dbservers.BY_ID[series.server].sim_server, series.processes, series.threads, cores,
                     cal["cpu_ms"], cal["overhead_us"], cal["db_ms"], series.db_pool, series.bouncer_pool,
                     io_ms=io_ms, blocking_share=series.block_share)
-                scenario = simulate.calibrated(scenario, cal)
-                scenario = simulate.with_pool_queue(scenario, dbservers.BY_ID[series.server].pool_queue)
-                scenario = simulate.fit_spread(explainer, scenario, cal)
+                scenario = fitted(explainer, scenario, cal, series.server)
                 log(f"{sid}: overhead {cal['overhead_us']:.0f} us, app CPU {cal['cpu_ms']:.3f} ms, "
                     f"query {cal['db_ms']:.2f} ms as the app sees it, PostgreSQL+pgbouncer CPU "
                     f"{cal['db_cpu_ms_per_request']:.3f} ms per request")
@@ -685,8 +701,10 @@ def method(plan: Plan, calib: dict, slack_ms: float, alone: bool) -> dict:
         "calibration": "apart from the judged runs, per series: /plain kept busy on one process "
                        "-> overhead_us; the series' route kept busy on the series' processes, "
                        "threads and pool -> cpu_ms (less the overhead) and the CPU of PostgreSQL, pgbouncer and wrk per request "
-                       "(colocated_cpu_ms); the route with 1 client and a pool of 1 on one process -> "
-                       "db_ms (query time as the app sees it). Bias directions in bench/real/README.md.",
+                       "(colocated_cpu_ms); the route with 1 client and a pool of 1 on one process, "
+                       f"{plan.lone_runs} time(s), the run with the median p99 kept -> db_ms (query time "
+                       "as the app sees it) and cv (its p99 over p50). Bias directions in "
+                       "bench/real/README.md.",
         "alone": alone,
         "priority": f"servers, wrk, PostgreSQL and pgbouncer in their own scheduler autogroups at nice "
                     f"{servers.PRIORITY}",

@@ -178,6 +178,17 @@ def with_pool_queue(scenario: dict, pool_queue: str) -> dict:
     return out
 
 
+def with_release(scenario: dict, calibration: dict, round_trip: bool) -> dict:
+    """`scenario` with the round trip its driver makes to give a connection back
+    (`db_release_ms`: the lone client's mean, as the app timed it), where it makes one."""
+    out = dict(scenario)
+    out.pop("db_release_ms", None)
+    release_ms = calibration.get("db_release_ms")
+    if round_trip and release_ms:
+        out["db_release_ms"] = round(release_ms, 4)
+    return out
+
+
 def colocated_cpu_ms(calibration: dict) -> float:
     """The CPU the database and the load generator take per request, from a series'
     calibration (under load, on the same cores as the server)."""

@@ -31,6 +31,7 @@ pub enum Key {
     DbPool,
     DbConnections,
     DbPoolQueue,
+    DbReleaseMs,
     QueueLimit,
     BusiestShare,
     TimeoutMs,
@@ -385,6 +386,16 @@ pub const KEYS: &[KeySpec] = &[
         source: "`fifo` is how psycopg's and SQLAlchemy's pools hand over a connection; asyncpg's pool is an asyncio queue, whose [`get`](https://github.com/python/cpython/blob/3.11/Lib/asyncio/queues.py) lets whoever runs first take a freed item",
         // Not a widget control: it overstates the losers on a saturated loop (see the
         // model page), where a reader would take its tails at face value.
+        control: None,
+    },
+    KeySpec {
+        key: Key::DbReleaseMs,
+        name: "db_release_ms",
+        accepts: num(0.0, 1_000.0),
+        scope: Scope::Scenario,
+        default: "0 (none)",
+        meaning: "a round trip the driver makes to the database when a query's connection goes back to its pool, ms: it needs a database connection like a query, and the request waits for it before it goes on",
+        source: "none by default: psycopg's pool hands an idle connection back without one; asyncpg's pool [resets](https://magicstack.github.io/asyncpg/current/api/index.html#asyncpg.pool.Pool.release) each connection it takes back, a second transaction through pgbouncer",
         control: None,
     },
     KeySpec {

@@ -140,6 +140,7 @@ impl Scenario {
             Key::DbPool => int(self.db_pool),
             Key::DbConnections => int(self.db_connections),
             Key::DbPoolQueue => Some(Value::Name(self.db_pool_queue.name())),
+            Key::DbReleaseMs => num(self.db_release_ms),
             Key::QueueLimit => int(self.queue_limit),
             Key::BusiestShare => num(self.busiest_share),
             Key::TimeoutMs => num(self.timeout_ms),
@@ -193,7 +194,7 @@ impl Scenario {
     pub fn applies(&self, key: Key) -> bool {
         match key {
             Key::Threads => self.server == ServerKind::Threads,
-            Key::DbPool | Key::DbConnections | Key::DbCalls => self.db_ms > 0.0,
+            Key::DbPool | Key::DbConnections | Key::DbCalls | Key::DbReleaseMs => self.db_ms > 0.0,
             Key::DbPoolQueue => self.pool_queue_matters(),
             Key::HeavyCpuMs => self.heavy_share > 0.0,
             Key::Abandon => self.timeout_ms > 0.0,
@@ -252,6 +253,7 @@ impl Scenario {
             Key::DbPoolQueue => {
                 self.db_pool_queue = super::PoolQueue::from_name(name).unwrap_or_default()
             }
+            Key::DbReleaseMs => self.db_release_ms = x,
             Key::QueueLimit => self.queue_limit = small,
             Key::BusiestShare => self.busiest_share = x,
             Key::TimeoutMs => self.timeout_ms = x,

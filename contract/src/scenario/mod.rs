@@ -171,6 +171,10 @@ pub struct Scenario {
     /// Event loops with a pool: who gets a freed pool connection (sync servers ignore
     /// it: their pools hand a connection straight over).
     pub db_pool_queue: PoolQueue,
+    /// The driver's round trip to the database when a query's connection goes back to
+    /// its pool (asyncpg's reset), ms; it needs a database connection, like a query.
+    /// 0: none.
+    pub db_release_ms: f64,
     /// Backlog of connections waiting for a worker before new ones are refused.
     pub queue_limit: u32,
     /// Closed clients on threads or event loops: each keeps one connection to the
@@ -236,6 +240,7 @@ impl Default for Scenario {
             db_pool: 0,
             db_connections: 0,
             db_pool_queue: PoolQueue::Fifo,
+            db_release_ms: 0.0,
             queue_limit: 1024,
             busiest_share: 0.0,
             timeout_ms: 0.0,

@@ -126,6 +126,11 @@ fn errors_name_the_key_and_what_is_valid() {
         "set `db_pool` too",
     );
     check_err(
+        "db_release_ms = 0.2",
+        Some("db_release_ms"),
+        "set `db_ms` too",
+    );
+    check_err(
         "db_pool_queue = \"lifo\"",
         Some("db_pool_queue"),
         "\"fifo\", \"barging\"",
@@ -171,6 +176,7 @@ fn every_key_survives_toml() {
         db_connections: 40,
         // `barging` needs an event loop, `threads` the threaded server: see below.
         db_pool_queue: PoolQueue::Fifo,
+        db_release_ms: 0.25,
         // Kept-alive connections need closed clients: see below.
         busiest_share: 0.0,
         abandon: Abandon::Dropped,

@@ -70,6 +70,12 @@ fn combinations(s: &Scenario) -> Result<(), ScenarioError> {
             }
         }
     }
+    if s.db_ms == 0.0 && s.db_release_ms > 0.0 {
+        return Err(ScenarioError::key(
+            "db_release_ms",
+            "`db_release_ms` is a round trip made when a query's connection goes back, but `db_ms` is 0 (no queries): set `db_ms` too",
+        ));
+    }
     // Sync servers ignore `barging`, as they ignore `blocking_share`: their drivers hand
     // a connection over directly, and a comparison switches the server under a scenario.
     if s.db_pool_queue == PoolQueue::Barging && s.db_pool == 0 {

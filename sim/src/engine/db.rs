@@ -10,11 +10,14 @@
 //! task that runs before it and asks for a connection takes it first, and the woken
 //! request goes back to the end of the line, as `asyncio.Queue.get` does.
 //!
+//! Where the driver makes a round trip to give a connection back (`db_release_ms`),
+//! that trip follows the burst after the query and needs a database connection too.
+//!
 //! A request waiting for the database holds its worker (a sync process or thread); an
 //! event-loop task waiting for it costs its loop nothing, unless the call blocks.
 
 use super::events::Event;
-use super::state::Phase;
+use super::state::{Phase, Release};
 use super::Simulation;
 
 impl Simulation {
@@ -57,12 +60,23 @@ impl Simulation {
     fn run_query(&mut self, slot: u32) {
         self.set_phase(slot, Phase::Db);
         self.db_running += 1;
-        let done = self.now + self.req(slot).plan.db_s;
+        let release_s = self.release_s;
+        let r = self.req(slot);
+        let duration = if r.release == Release::Trip {
+            release_s
+        } else {
+            r.plan.db_s
+        };
+        let done = self.now + duration;
         self.queue.push(done, Event::DbDone(slot));
     }
 
     /// The query is done: its database connection goes to the next query waiting, and
-    /// the request goes on with its next burst, still holding its pool connection.
+    /// the request goes on with its next burst, still holding its pool connection. A
+    /// round trip that gave a connection back is done: the connection goes back to its
+    /// pool, and the request needs a turn on its CPU to go on. (asyncpg releases in a
+    /// task of its own, `asyncio.shield(holder.release())`, whose one short turn after
+    /// the reply the model leaves out; the request's task resumes after it.)
     pub(super) fn query_done(&mut self, slot: u32) {
         self.db_running -= 1;
         if self.db_limit > 0 {
@@ -71,7 +85,30 @@ impl Simulation {
                 None => self.db_free += 1,
             }
         }
+        if self.req(slot).release == Release::Trip {
+            self.release_pool(slot);
+            let r = self.req(slot);
+            r.release = Release::Back;
+            r.work_left = 0.0;
+            self.want_cpu(slot);
+            return;
+        }
+        if self.release_s > 0.0 {
+            self.req(slot).release = Release::Due;
+        }
         self.wait_done(slot);
+    }
+
+    /// The burst after a query is done, and the driver gives the connection back with a
+    /// round trip (`db_release_ms`, asyncpg's reset): a transaction of its own, so it
+    /// waits for a database connection as a query does (behind pgbouncer, at the end of
+    /// its line), and the request keeps its pool connection until it is back.
+    pub(super) fn give_back(&mut self, slot: u32) {
+        let release_s = self.release_s;
+        let r = self.req(slot);
+        r.release = Release::Trip;
+        r.demand += release_s;
+        self.ask_database(slot);
     }
 
     /// The burst after a query is done: the request gives its pool connection back, to

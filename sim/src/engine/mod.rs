@@ -72,6 +72,8 @@ pub struct Simulation {
     db_limit: u32,
     /// A freed pool connection wakes its next waiter rather than going to it.
     pool_barging: bool,
+    /// The round trip that gives a query's connection back, s; 0: none.
+    release_s: f64,
     /// Closed clients keep their connection to one process (`busiest_share`).
     keep_alive: bool,
     retries: u32,
@@ -188,6 +190,11 @@ impl Simulation {
             },
             pool_barging: scenario.pool_queue_matters()
                 && scenario.db_pool_queue == crate::PoolQueue::Barging,
+            release_s: if work.db_waits > 0 {
+                scenario.db_release_ms / 1e3
+            } else {
+                0.0
+            },
             keep_alive: scenario.keeps_connections(),
             retries: scenario.retries,
             abandon_drops: scenario.abandon == crate::Abandon::Dropped,

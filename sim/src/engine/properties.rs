@@ -9,10 +9,23 @@ use super::Simulation;
 use crate::{Abandon, PoolQueue, Scenario, ServerKind, Service};
 use contract::key::{Accepts, Key};
 
-type Extras = (f64, u32, u32, u32, f64, bool, u32, u32, u32, f64, bool, f64);
+type Extras = (
+    f64,
+    u32,
+    u32,
+    u32,
+    f64,
+    bool,
+    u32,
+    u32,
+    u32,
+    f64,
+    (bool, f64),
+    f64,
+);
 
 /// The second wave's keys: a database, heavy requests, overload, threads per process,
-/// kept-alive connections.
+/// kept-alive connections, and how a pool takes a connection back.
 fn extras() -> impl Strategy<Value = Extras> {
     (
         prop_oneof![Just(0.0), 0.5..80.0f64],
@@ -25,7 +38,7 @@ fn extras() -> impl Strategy<Value = Extras> {
         0u32..5,
         1u32..6,
         0.0..500.0f64,
-        any::<bool>(),
+        (any::<bool>(), prop_oneof![Just(0.0), 0.01..2.0f64]),
         prop_oneof![Just(0.0), 0.0..1.0f64],
     )
 }
@@ -45,7 +58,7 @@ fn scenarios() -> impl Strategy<Value = Scenario> {
                 retries,
                 threads,
                 overhead_us,
-                barging,
+                (barging, release_ms),
                 busiest_share,
             ),
         )| {
@@ -67,6 +80,7 @@ fn scenarios() -> impl Strategy<Value = Scenario> {
                 } else {
                     PoolQueue::Fifo
                 },
+                db_release_ms: if db_ms > 0.0 { release_ms } else { 0.0 },
                 heavy_share,
                 heavy_cpu_ms: (heavy_share > 0.0).then_some(40.0),
                 busiest_share,

@@ -25,7 +25,7 @@
 use super::dist;
 use super::events::Event;
 use super::metrics::Counts;
-use super::state::{Phase, Request, NONE};
+use super::state::{Phase, Release, Request, NONE};
 use super::Simulation;
 use crate::{ServerKind, TraceKind};
 
@@ -126,6 +126,7 @@ impl Simulation {
             blocking: false,
             holds_pool: false,
             pool_wakeup: false,
+            release: Release::None,
             rng,
         });
         if client != NONE {
@@ -234,6 +235,12 @@ impl Simulation {
     /// The request's next CPU burst wants to run (after admission or a wait).
     pub(super) fn start_burst(&mut self, slot: u32) {
         self.next_burst(slot);
+        self.want_cpu(slot);
+    }
+
+    /// The request wants its process's CPU for its work left: at once for a sync
+    /// process, after the GIL for a thread, in its turn for a loop's task.
+    pub(super) fn want_cpu(&mut self, slot: u32) {
         let p = self.process_of(slot);
         match self.kind {
             ServerKind::Processes => self.run_on_cpu(p, slot, true),
@@ -276,6 +283,16 @@ impl Simulation {
             self.take_pool_connection(slot);
             self.release_cpu(p);
             return;
+        }
+        match self.req(slot).release {
+            Release::Due => {
+                self.release_cpu(p);
+                self.give_back(slot);
+                return;
+            }
+            // Back from the round trip (its connection already went back): go on.
+            Release::Back => self.req(slot).release = Release::None,
+            Release::None | Release::Trip => {}
         }
         self.release_pool(slot);
         if self.req(slot).bursts_left == 0 {

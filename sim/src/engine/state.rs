@@ -77,7 +77,24 @@ pub(crate) struct Request {
     /// A freed pool connection woke it (`db_pool_queue = "barging"`): its next turn on
     /// the loop is to try to take one.
     pub(crate) pool_wakeup: bool,
+    /// Where it is in giving a query's connection back with a round trip
+    /// (`db_release_ms`).
+    pub(crate) release: Release,
     pub(crate) rng: Pcg64Mcg,
+}
+
+/// Giving a query's connection back to its pool, when the driver makes a round trip to
+/// the database for it (asyncpg resets the connection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Release {
+    /// No round trip owed.
+    None,
+    /// Its last wait was a query: the round trip follows the burst after it.
+    Due,
+    /// The round trip waits for a database connection or runs.
+    Trip,
+    /// The round trip is back: its next turn on the CPU goes on from there.
+    Back,
 }
 
 /// The requests, in slots reused after a request is done, so that a long run does
