@@ -227,7 +227,8 @@ class Harness:
           CPU: measured on a pool of 64 it came out a fifth below pk-starlette-uvloop's
           points on its pool of 8;
         - the series' route with 1 client and a pool of 1: the query time as the app
-          sees it (send to last row, no pool wait, no contention) -> `db_ms`, and the
+          sees it (send to last row, no pool wait, no contention) -> `db_ms`, giving the
+          connection back (asyncpg's reset round trip) -> `db_release_ms`, and the
           spread of a request's time (its p99 over p50) -> `cv`. Run `lone_runs` times,
           keeping the run with the median p99: a 4-second run with one client has a few
           hundred replies, so its p99 is the second or third slowest of them, and one
@@ -703,7 +704,8 @@ def method(plan: Plan, calib: dict, slack_ms: float, alone: bool) -> dict:
                        "threads and pool -> cpu_ms (less the overhead) and the CPU of PostgreSQL, pgbouncer and wrk per request "
                        "(colocated_cpu_ms); the route with 1 client and a pool of 1 on one process, "
                        f"{plan.lone_runs} time(s), the run with the median p99 kept -> db_ms (query time "
-                       "as the app sees it) and cv (its p99 over p50). Bias directions in "
+                       "as the app sees it), db_release_ms for asyncpg (giving the connection back: its "
+                       "reset round trip) and cv (its p99 over p50). Bias directions in "
                        "bench/real/README.md.",
         "alone": alone,
         "priority": f"servers, wrk, PostgreSQL and pgbouncer in their own scheduler autogroups at nice "

@@ -180,10 +180,11 @@ def with_pool_queue(scenario: dict, pool_queue: str) -> dict:
 
 def with_release(scenario: dict, calibration: dict, round_trip: bool) -> dict:
     """`scenario` with the round trip its driver makes to give a connection back
-    (`db_release_ms`: the lone client's mean, as the app timed it), where it makes one."""
+    (`db_release_ms`: the mean the app timed for the calibration's lone client, from the
+    end of the query to the connection back in the pool), where it makes one."""
     out = dict(scenario)
     out.pop("db_release_ms", None)
-    release_ms = calibration.get("db_release_ms")
+    release_ms = ((calibration.get("db_run") or {}).get("app_stats") or {}).get("release_ms_mean")
     if round_trip and release_ms:
         out["db_release_ms"] = round(release_ms, 4)
     return out
