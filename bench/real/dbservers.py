@@ -22,20 +22,23 @@ class AppServer:
     serial: bool  # a worker (process or thread) holds one request at a time, waits included
 
     @property
-    def pool_queue(self) -> str:
-        """The simulation's `db_pool_queue`: psycopg_pool hands a returned connection to
-        its longest waiter; asyncpg's pool is an asyncio queue, where whoever runs first
-        takes it (asyncpg/pool.py `Pool._acquire`, asyncio/queues.py `Queue.get`)."""
-        return "fifo" if self.framework == "flask" else "barging"
+    def asyncpg(self) -> bool:
+        """Whether its driver is asyncpg (Starlette, aiohttp) rather than psycopg
+        (Flask). What the simulation takes from the driver follows from this:
+
+        - `db_pool_queue`: psycopg_pool hands a returned connection to its longest
+          waiter; asyncpg's pool is an asyncio queue, where whoever runs first takes it
+          (asyncpg/pool.py `Pool._acquire`, asyncio/queues.py `Queue.get`);
+        - `db_release_ms`: asyncpg's pool resets each connection it takes back
+          (`PoolConnectionHolder.release`, `Connection.reset`), a transaction of its own
+          through pgbouncer; psycopg_pool takes back an idle autocommit connection
+          without a round trip."""
+        return self.framework != "flask"
 
     @property
-    def release_round_trip(self) -> bool:
-        """Whether giving a connection back costs a round trip to the database (the
-        simulation's `db_release_ms`): asyncpg's pool resets each connection it takes
-        back (asyncpg/pool.py `PoolConnectionHolder.release`, `Connection.reset`), a
-        transaction of its own through pgbouncer; psycopg_pool takes back an idle
-        autocommit connection without one."""
-        return self.framework != "flask"
+    def pool_queue(self) -> str:
+        """The simulation's `db_pool_queue` (see `asyncpg`)."""
+        return "barging" if self.asyncpg else "fifo"
 
     def argv(self, bin_dir: Path, port: int, processes: int, threads: int = 1) -> list[str]:
         gunicorn = [str(bin_dir / "gunicorn"), "-b", f"127.0.0.1:{port}", "--backlog", "2048",

@@ -468,7 +468,7 @@ def fitted(explainer: str | None, scenario: dict, cal: dict, server: str) -> dic
     kind = dbservers.BY_ID[server]
     scenario = simulate.calibrated(scenario, cal)
     scenario = simulate.with_pool_queue(scenario, kind.pool_queue)
-    scenario = simulate.with_release(scenario, cal, kind.release_round_trip)
+    scenario = simulate.with_release(scenario, cal, kind.asyncpg)
     return simulate.fit_spread(explainer, scenario, cal)
 
 
