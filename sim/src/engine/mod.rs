@@ -118,6 +118,9 @@ pub struct Simulation {
     tasks: u32,
 
     metrics: Metrics,
+    /// The measured requests are all done: kept by `outcome_recorded`, so that the run
+    /// loop does not add up the outcome counts at every event.
+    done: bool,
     window: Window,
     /// Every change in a request's life, when a widget keeps it.
     trace: Option<Box<trace::Trace>>,
@@ -224,6 +227,7 @@ impl Simulation {
             db_running: 0,
             tasks: 0,
             metrics: Metrics::new(scenario.heavy_share > 0.0, work.db_waits > 0),
+            done: false,
             window: Window::new(defaults::WINDOW_S, scenario.heavy_share > 0.0),
             trace: None,
             colocated_s: scenario.colocated_cpu_ms / 1e3,
@@ -232,6 +236,7 @@ impl Simulation {
         sim.metrics.memory_peak_mb = fixed_mb;
         if scenario.warmup == 0 {
             sim.metrics.start_measuring(0.0);
+            sim.done = scenario.requests == 0;
         }
         for c in 0..n_clients {
             let process = sim.kept_process(c, n_clients);
@@ -365,7 +370,7 @@ impl Simulation {
     /// True once `warmup + requests` requests have finished (completed, refused or
     /// timed out).
     pub fn is_done(&self) -> bool {
-        self.metrics.measuring && self.metrics.measured.finished() >= self.scenario.requests
+        self.done
     }
 
     /// Runs until [`Simulation::is_done`].

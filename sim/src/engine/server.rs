@@ -34,6 +34,7 @@ impl Simulation {
         &mut self.requests.slots[slot as usize]
     }
 
+    #[inline]
     pub(super) fn set_phase(&mut self, slot: u32, phase: Phase) {
         let now = self.now;
         let r = self.req(slot);
@@ -49,9 +50,7 @@ impl Simulation {
         r.since = now;
         let (number, worker) = (r.number, r.worker);
         if self.trace.is_some() {
-            if let Some(view) = super::trace::view_phase(phase, worker) {
-                self.traced(number, TraceKind::Phase(view));
-            }
+            self.trace_phase(number, worker, phase);
         }
         self.waiting -= u32::from(old.is_waiting());
         self.waiting += u32::from(phase.is_waiting());
@@ -254,6 +253,12 @@ impl Simulation {
                 }
             }
             ServerKind::Asyncio | ServerKind::Uvloop | ServerKind::Gevent => {
+                let proc = &self.processes[p as usize];
+                if proc.loop_free() && proc.ready.is_empty() && self.trace.is_none() {
+                    // Straight on: a ready phase of no length, which only a trace shows.
+                    self.run_on_cpu(p, slot, true);
+                    return;
+                }
                 self.set_phase(slot, Phase::Ready);
                 self.processes[p as usize].ready.push_back(slot);
                 self.loop_next(p);
@@ -413,10 +418,13 @@ impl Simulation {
         }
     }
 
-    /// After each outcome: end warmup when its count is reached.
+    /// After each outcome: end warmup when its count is reached, and note when the
+    /// measured requests are all done.
     pub(super) fn outcome_recorded(&mut self) {
         if !self.metrics.measuring && self.metrics.total.finished() >= self.scenario.warmup {
             self.metrics.start_measuring(self.now);
         }
+        self.done =
+            self.metrics.measuring && self.metrics.measured.finished() >= self.scenario.requests;
     }
 }

@@ -46,8 +46,27 @@ impl Simulation {
         self.trace.iter_mut().flat_map(|t| t.events.drain(..))
     }
 
+    /// A request's change of phase, as widgets see it.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn trace_phase(&mut self, request: u64, worker: u32, phase: Phase) {
+        if let Some(view) = view_phase(phase, worker) {
+            self.record(request, TraceKind::Phase(view));
+        }
+    }
+
     #[inline]
     pub(super) fn traced(&mut self, request: u64, kind: TraceKind) {
+        if self.trace.is_some() {
+            self.record(request, kind);
+        }
+    }
+
+    /// Out of line: few runs keep a trace, and inlined here it costs every event
+    /// path registers to save.
+    #[cold]
+    #[inline(never)]
+    fn record(&mut self, request: u64, kind: TraceKind) {
         if let Some(trace) = &mut self.trace {
             if trace.events.len() == MAX_EVENTS {
                 trace.events.pop_front();

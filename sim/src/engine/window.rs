@@ -87,9 +87,16 @@ impl Window {
     /// busy level since then, so that each new bucket knows its starting integral.
     #[inline]
     pub(crate) fn advance(&mut self, t: f64, last: f64, busy_int: f64, busy: f64) {
-        if t < self.next_start {
-            return;
+        if t >= self.next_start {
+            self.start_buckets(t, last, busy_int, busy);
         }
+    }
+
+    /// Out of line: a new bucket starts once in many events, and inlined into the
+    /// per-event path this costs every event a stack frame.
+    #[cold]
+    #[inline(never)]
+    fn start_buckets(&mut self, t: f64, last: f64, busy_int: f64, busy: f64) {
         let target = ((t / self.bucket_s) as u64).max(self.current + 1);
         // Only the last BUCKETS buckets can still be in the window.
         let first = (self.current + 1).max(target.saturating_sub(BUCKETS as u64 - 1));
