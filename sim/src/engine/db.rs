@@ -116,20 +116,27 @@ impl Simulation {
     /// connection (the end of a `with pool.connection()` block, asyncpg's `release`)
     /// runs in that burst, so a request that waits for its CPU, GIL or loop after its
     /// query keeps the connection meanwhile.
+    #[inline]
     pub(super) fn release_pool(&mut self, slot: u32) {
-        if std::mem::take(&mut self.req(slot).holds_pool) {
-            let p = self.process_of(slot) as usize;
-            match self.processes[p].pool_waiters.pop_front() {
-                Some(next) if !self.pool_barging => {
-                    self.req(next).holds_pool = true;
-                    self.ask_database(next);
-                }
-                Some(next) => {
-                    self.processes[p].pool_free += 1;
-                    self.wake_for_pool(next, p as u32);
-                }
-                None => self.processes[p].pool_free += 1,
+        if self.req(slot).holds_pool {
+            self.give_pool_connection_back(slot);
+        }
+    }
+
+    /// Out of line: most bursts end without a pool connection to give back.
+    fn give_pool_connection_back(&mut self, slot: u32) {
+        self.req(slot).holds_pool = false;
+        let p = self.process_of(slot) as usize;
+        match self.processes[p].pool_waiters.pop_front() {
+            Some(next) if !self.pool_barging => {
+                self.req(next).holds_pool = true;
+                self.ask_database(next);
             }
+            Some(next) => {
+                self.processes[p].pool_free += 1;
+                self.wake_for_pool(next, p as u32);
+            }
+            None => self.processes[p].pool_free += 1,
         }
     }
 

@@ -209,6 +209,7 @@ impl Simulation {
     }
 
     /// Process of the worker (or loop) serving `slot`.
+    #[inline]
     pub(super) fn process_of(&self, slot: u32) -> u32 {
         let w = self.requests.slots[slot as usize].worker;
         if self.kind.is_event_loop() {
@@ -347,6 +348,7 @@ impl Simulation {
     }
 
     /// Process `p` no longer runs a burst: hand the GIL or the loop on.
+    #[inline]
     fn release_cpu(&mut self, p: u32) {
         match self.kind {
             ServerKind::Processes => {}
