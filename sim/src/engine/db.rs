@@ -17,7 +17,7 @@
 //! event-loop task waiting for it costs its loop nothing, unless the call blocks.
 
 use super::events::Event;
-use super::state::{Phase, Release};
+use super::state::{Phase, Release, Turn};
 use super::Simulation;
 
 impl Simulation {
@@ -88,7 +88,8 @@ impl Simulation {
         if self.req(slot).release == Release::Trip {
             self.release_pool(slot);
             let r = self.req(slot);
-            r.release = Release::Back;
+            r.release = Release::None;
+            r.turn = Turn::AfterRelease;
             r.work_left = 0.0;
             self.want_cpu(slot);
             return;
@@ -146,7 +147,7 @@ impl Simulation {
     /// burst just ended on it), so the caller hands it on.
     fn wake_for_pool(&mut self, slot: u32, p: u32) {
         let r = self.req(slot);
-        r.pool_wakeup = true;
+        r.turn = Turn::PoolWakeup;
         r.work_left = 0.0;
         self.set_phase(slot, Phase::Ready);
         self.processes[p as usize].ready.push_back(slot);

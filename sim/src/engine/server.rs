@@ -25,7 +25,7 @@
 use super::dist;
 use super::events::Event;
 use super::metrics::Counts;
-use super::state::{Phase, Release, Request, NONE};
+use super::state::{Phase, Release, Request, Turn, NONE};
 use super::Simulation;
 use crate::{ServerKind, TraceKind};
 
@@ -124,7 +124,7 @@ impl Simulation {
             abandoned: false,
             blocking: false,
             holds_pool: false,
-            pool_wakeup: false,
+            turn: Turn::Work,
             release: Release::None,
             rng,
         });
@@ -281,24 +281,23 @@ impl Simulation {
     /// Process `p`'s burst is done: the request finishes, or starts its next wait.
     pub(super) fn burst_done(&mut self, p: u32) {
         let slot = std::mem::replace(&mut self.processes[p as usize].on_cpu, NONE);
-        if std::mem::take(&mut self.req(slot).pool_wakeup) {
-            self.metrics.count(|c| &mut c.pool_wakeups);
-            if self.processes[p as usize].pool_free == 0 {
-                self.metrics.count(|c| &mut c.pool_lost);
-            }
-            self.take_pool_connection(slot);
-            self.release_cpu(p);
-            return;
-        }
-        match self.req(slot).release {
-            Release::Due => {
+        match std::mem::replace(&mut self.req(slot).turn, Turn::Work) {
+            Turn::PoolWakeup => {
+                self.metrics.count(|c| &mut c.pool_wakeups);
+                if self.processes[p as usize].pool_free == 0 {
+                    self.metrics.count(|c| &mut c.pool_lost);
+                }
+                self.take_pool_connection(slot);
                 self.release_cpu(p);
-                self.give_back(slot);
                 return;
             }
-            // Back from the round trip (its connection already went back): go on.
-            Release::Back => self.req(slot).release = Release::None,
-            Release::None | Release::Trip => {}
+            // Its connection already went back with the round trip: on from there.
+            Turn::AfterRelease | Turn::Work => {}
+        }
+        if self.req(slot).release == Release::Due {
+            self.release_cpu(p);
+            self.give_back(slot);
+            return;
         }
         self.release_pool(slot);
         if self.req(slot).bursts_left == 0 {

@@ -74,9 +74,8 @@ pub(crate) struct Request {
     pub(crate) blocking: bool,
     /// It holds one of its process's pool connections.
     pub(crate) holds_pool: bool,
-    /// A freed pool connection woke it (`db_pool_queue = "barging"`): its next turn on
-    /// the loop is to try to take one.
-    pub(crate) pool_wakeup: bool,
+    /// What its next turn on its CPU is for.
+    pub(crate) turn: Turn,
     /// Where it is in giving a query's connection back with a round trip
     /// (`db_release_ms`).
     pub(crate) release: Release,
@@ -93,8 +92,20 @@ pub(crate) enum Release {
     Due,
     /// The round trip waits for a database connection or runs.
     Trip,
-    /// The round trip is back: its next turn on the CPU goes on from there.
-    Back,
+}
+
+/// What a request's next turn on its CPU is for. Two kinds of turn do no work beyond
+/// the switch; they exist for the order in which a loop runs its tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Turn {
+    /// Its next burst of work.
+    Work,
+    /// A freed pool connection woke it (`db_pool_queue = "barging"`): it tries to take
+    /// one.
+    PoolWakeup,
+    /// The round trip that gave its connection back is done: it goes on from the end of
+    /// the burst that came before the trip.
+    AfterRelease,
 }
 
 /// The requests, in slots reused after a request is done, so that a long run does
