@@ -1,0 +1,40 @@
+//! One case of the engine benchmark (`benches/engine.rs`), run once, for profilers that
+//! need a plain program: `valgrind --tool=callgrind` counts its instructions per event,
+//! a figure that, unlike time, does not move with the load of a shared machine.
+//!
+//! `cargo build --release -p sim --example bench_case &&
+//! target/release/examples/bench_case gevent db 100000` (kind, `db` or `no`, requests).
+
+use sim::{Scenario, ServerKind, Simulation};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let kind = args.next().unwrap_or_else(|| "gevent".into());
+    let Some(kind) = ServerKind::ALL.into_iter().find(|k| k.name() == kind) else {
+        eprintln!("unknown server kind {kind}");
+        std::process::exit(2);
+    };
+    let database = args.next().is_none_or(|s| s == "db");
+    let requests = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    // The benchmark's scenarios: DESIGN's default request under load, and the same with
+    // 20 ms of queries over two calls, a pool of 4 per process and 16 connections.
+    let mut s = Scenario {
+        server: kind,
+        clients: Some(if kind.is_event_loop() { 100 } else { 8 }),
+        requests,
+        ..Scenario::default()
+    };
+    if database {
+        (s.db_ms, s.db_calls, s.db_pool, s.db_connections) = (20.0, 2, 4, 16);
+    }
+    let started = std::time::Instant::now();
+    let mut sim = Simulation::new(&s);
+    sim.run_to_end();
+    let seconds = started.elapsed().as_secs_f64();
+    let events = sim.events();
+    println!(
+        "{events} events, {:.1} per request, {:.2} M events/s",
+        events as f64 / requests as f64,
+        events as f64 / seconds / 1e6
+    );
+}
