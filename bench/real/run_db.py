@@ -175,6 +175,9 @@ class Harness:
         port = servers.free_port()
         argv = server.argv(self.bin_dir, port, processes, threads)
         app_env = series.app_env(self.db.dsn(), self.plan.rows, self.loops_per_ms, pool)
+        # Only one process answers /stats, so the app's own counters are kept where
+        # there is one process.
+        counters = processes == 1
         with servers.serving_argv(series.server, argv, port, app_env, self.log_dir,
                                   settle_s=0.3 + 0.15 * processes, ready_timeout_s=60) as running:
             def reset_stats() -> None:
@@ -186,7 +189,7 @@ class Harness:
                 result = load.run_point(self.wrk, running, route, clients, duration_s, self.db.pids,
                                         warmup_s=warmup_s,
                                         count_connections=processes > 1 and server.sim_server != "processes",
-                                        before_measuring=reset_stats if processes == 1 else None)
+                                        before_measuring=reset_stats if counters else None)
             except (RuntimeError, OSError, ValueError) as e:
                 raise RuntimeError(f"{e}\nthe server's last log lines:\n{running.tail()}") from None
             if running.process.poll() is not None:
@@ -201,7 +204,7 @@ class Harness:
                 result["server_worker_deaths"] = restarts
                 result["server_log_tail"] = running.tail(10)
             stats = None
-            if processes == 1:
+            if counters:
                 try:
                     with urllib.request.urlopen(running.url("/stats"), timeout=5) as r:
                         stats = json.loads(r.read())

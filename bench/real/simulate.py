@@ -126,11 +126,17 @@ def calibrated(scenario: dict, calibration: dict) -> dict:
     colocated = colocated_cpu_ms(calibration)
     if colocated > 0:
         out["colocated_cpu_ms"] = round(colocated, 4)
-    lone = (calibration.get("db_run") or {}).get("measured") or {}
+    lone = lone_client(calibration, "measured")
     if lone.get("p50_ms") and lone.get("p99_ms"):
         out["service"] = "lognormal"
         out["cv"] = round(lognormal_cv(lone["p50_ms"], lone["p99_ms"]), 4)
     return out
+
+
+def lone_client(calibration: dict, part: str) -> dict:
+    """One part of the calibration's lone-client run (`measured`, `app_stats`), or {}
+    when the calibration has no such run or part."""
+    return (calibration.get("db_run") or {}).get(part) or {}
 
 
 def lognormal_cv(p50: float, p99: float) -> float:
@@ -145,7 +151,7 @@ def fit_spread(explainer: str | None, scenario: dict, calibration: dict) -> dict
     apart, each with that cv, so their sum spreads less than either: a cv read straight
     off the lone client's latency would give too narrow a simulated one. Bisection over
     cv on one-client runs of the simulation itself; calibration data only."""
-    lone = (calibration.get("db_run") or {}).get("measured") or {}
+    lone = lone_client(calibration, "measured")
     if not explainer or not lone.get("p50_ms") or not lone.get("p99_ms") or scenario.get("service") != "lognormal":
         return scenario
     target = lone["p99_ms"] / lone["p50_ms"]
@@ -184,7 +190,7 @@ def with_release(scenario: dict, calibration: dict, round_trip: bool) -> dict:
     end of the query to the connection back in the pool), where it makes one."""
     out = dict(scenario)
     out.pop("db_release_ms", None)
-    release_ms = ((calibration.get("db_run") or {}).get("app_stats") or {}).get("release_ms_mean")
+    release_ms = lone_client(calibration, "app_stats").get("release_ms_mean")
     if round_trip and release_ms:
         out["db_release_ms"] = round(release_ms, 4)
     return out
