@@ -104,10 +104,33 @@ pub struct KeySpec {
     /// The default as the model page shows it.
     pub default: &'static str,
     /// What the key sets (Markdown).
-    pub meaning: &'static str,
+    pub meaning: Doc,
     /// Where the default comes from (Markdown, with links to the sources).
-    pub source: &'static str,
+    pub source: Doc,
     pub control: Option<Control>,
+}
+
+/// Text only the site shows (the model page's table of keys, the embed pages'
+/// descriptions). It is kept only with the `docs` feature, so the widgets' bundle, which
+/// never shows it, does not carry the 10 KB of it.
+#[derive(Debug, Clone, Copy)]
+pub struct Doc(#[cfg(feature = "docs")] &'static str);
+
+impl Doc {
+    #[cfg(feature = "docs")]
+    pub fn text(self) -> &'static str {
+        self.0
+    }
+}
+
+#[cfg(feature = "docs")]
+pub(crate) const fn doc(text: &'static str) -> Doc {
+    Doc(text)
+}
+
+#[cfg(not(feature = "docs"))]
+pub(crate) const fn doc(_text: &'static str) -> Doc {
+    Doc()
 }
 
 const fn int(min: i64, max: i64) -> Accepts {
@@ -163,15 +186,15 @@ const fn choice(label: &'static str) -> Option<Control> {
 /// The table, in DESIGN.md's order, then the extensions; `KEYS[k as usize].key == k`
 /// (a test checks it). The ranges keep every accepted scenario finite and bounded in
 /// memory: at most 100 000 clients, a backlog of at most a million, and so on.
-pub const KEYS: &[KeySpec] = &[
+pub static KEYS: &[KeySpec] = &[
     KeySpec {
         key: Key::Server,
         name: "server",
         accepts: Accepts::Choice(crate::ServerKind::NAMES),
         scope: Scope::Scenario,
         default: "`processes`",
-        meaning: "`processes`, `threads`, `asyncio`, `uvloop` or `gevent`",
-        source: "gunicorn's default worker is a synchronous process ([gunicorn design](https://docs.gunicorn.org/en/stable/design.html))",
+        meaning: doc("`processes`, `threads`, `asyncio`, `uvloop` or `gevent`"),
+        source: doc("gunicorn's default worker is a synchronous process ([gunicorn design](https://docs.gunicorn.org/en/stable/design.html))"),
         control: choice("Server"),
     },
     KeySpec {
@@ -180,8 +203,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(1, 4096),
         scope: Scope::Scenario,
         default: "4 for processes, 1 for threads and event loops",
-        meaning: "worker processes (`processes`); processes of `threads` threads each (`threads`, gunicorn `-w`); event-loop processes (the others)",
-        source: "a small pool for a two-core machine; gunicorn's documentation suggests [about two workers per core plus one](https://docs.gunicorn.org/en/stable/design.html#how-many-workers) as a starting point",
+        meaning: doc("worker processes (`processes`); processes of `threads` threads each (`threads`, gunicorn `-w`); event-loop processes (the others)"),
+        source: doc("a small pool for a two-core machine; gunicorn's documentation suggests [about two workers per core plus one](https://docs.gunicorn.org/en/stable/design.html#how-many-workers) as a starting point"),
         control: log_slider("Workers", "", 1.0, 128.0),
     },
     KeySpec {
@@ -190,8 +213,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(1, 4096),
         scope: Scope::Scenario,
         default: "4",
-        meaning: "`threads` only: threads per process (gunicorn `--threads`); each process has its own GIL",
-        source: "gunicorn's default is 1 thread, which makes gthread a sync worker; 4 keeps one process of four threads as the default threaded server",
+        meaning: doc("`threads` only: threads per process (gunicorn `--threads`); each process has its own GIL"),
+        source: doc("gunicorn's default is 1 thread, which makes gthread a sync worker; 4 keeps one process of four threads as the default threaded server"),
         control: log_slider("Threads per process", "", 1.0, 256.0),
     },
     KeySpec {
@@ -200,8 +223,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(1, 256),
         scope: Scope::Scenario,
         default: "2",
-        meaning: "CPU cores of the simulated machine",
-        source: "a small cloud instance; our choice",
+        meaning: doc("CPU cores of the simulated machine"),
+        source: doc("a small cloud instance; our choice"),
         control: slider("Cores", "", 1.0, 16.0),
     },
     KeySpec {
@@ -212,8 +235,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.001, 1_000_000.0),
         scope: Scope::Scenario,
         default: "none, use this or `clients`",
-        meaning: "open workload: mean arrivals per second (Poisson)",
-        source: "",
+        meaning: doc("open workload: mean arrivals per second (Poisson)"),
+        source: doc(""),
         control: log_slider("Arrivals", "/s", 1.0, 5_000.0),
     },
     KeySpec {
@@ -222,8 +245,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(1, 100_000),
         scope: Scope::Scenario,
         default: "10 if neither is given",
-        meaning: "closed workload: number of clients, each with one request in flight",
-        source: "enough to keep four workers busy, the article's first picture",
+        meaning: doc("closed workload: number of clients, each with one request in flight"),
+        source: doc("enough to keep four workers busy, the article's first picture"),
         control: log_slider("Clients", "", 1.0, 10_000.0),
     },
     KeySpec {
@@ -232,8 +255,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 3_600_000.0),
         scope: Scope::Scenario,
         default: "0",
-        meaning: "mean pause of a closed client between reply and next request (exponential)",
-        source: "clients that resend at once, the harshest closed load",
+        meaning: doc("mean pause of a closed client between reply and next request (exponential)"),
+        source: doc("clients that resend at once, the harshest closed load"),
         control: None,
     },
     KeySpec {
@@ -242,8 +265,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 600_000.0),
         scope: Scope::Scenario,
         default: "5",
-        meaning: "mean CPU time per request",
-        source: "illustrative: a few milliseconds of Python for a small API view; our choice, not a measurement",
+        meaning: doc("mean CPU time per request"),
+        source: doc("illustrative: a few milliseconds of Python for a small API view; our choice, not a measurement"),
         control: log_slider("CPU per request", "ms", 0.1, 500.0),
     },
     KeySpec {
@@ -252,8 +275,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 600_000.0),
         scope: Scope::Scenario,
         default: "100",
-        meaning: "mean total I/O wait per request (database, upstream API)",
-        source: "illustrative: one upstream call of about 100 ms; our choice, not a measurement",
+        meaning: doc("mean total I/O wait per request (database, upstream API)"),
+        source: doc("illustrative: one upstream call of about 100 ms; our choice, not a measurement"),
         control: log_slider("I/O per request", "ms", 1.0, 5_000.0),
     },
     KeySpec {
@@ -262,8 +285,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: Accepts::Choice(crate::Service::NAMES),
         scope: Scope::Scenario,
         default: "`exponential`",
-        meaning: "distribution of bursts and waits: `exponential`, `constant` or `lognormal`",
-        source: "exponential times make the model comparable with the textbook formulas below",
+        meaning: doc("distribution of bursts and waits: `exponential`, `constant` or `lognormal`"),
+        source: doc("exponential times make the model comparable with the textbook formulas below"),
         control: choice("Service times"),
     },
     KeySpec {
@@ -272,8 +295,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: positive(10.0),
         scope: Scope::Scenario,
         default: "1",
-        meaning: "spread of the lognormal distribution (standard deviation over mean)",
-        source: "the same spread as an exponential, so that only the shape of the tail changes",
+        meaning: doc("spread of the lognormal distribution (standard deviation over mean)"),
+        source: doc("the same spread as an exponential, so that only the shape of the tail changes"),
         control: None,
     },
     KeySpec {
@@ -282,8 +305,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(0, 100),
         scope: Scope::Scenario,
         default: "1",
-        meaning: "number of I/O waits per request; the CPU time is split into `io_calls + 1` bursts",
-        source: "one database or API call per request",
+        meaning: doc("number of I/O waits per request; the CPU time is split into `io_calls + 1` bursts"),
+        source: doc("one database or API call per request"),
         control: slider("I/O calls per request", "", 1.0, 32.0),
     },
     KeySpec {
@@ -292,8 +315,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 10_000.0),
         scope: Scope::Scenario,
         default: "depends on `server`, see the next table",
-        meaning: "CPU cost of one switch, in µs; 0 for the ideal model",
-        source: "project measurement",
+        meaning: doc("CPU cost of one switch, in µs; 0 for the ideal model"),
+        source: doc("project measurement"),
         control: None,
     },
     KeySpec {
@@ -302,8 +325,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 100_000.0),
         scope: Scope::Scenario,
         default: "98 processes, 277 threads, 81 gevent, 26 asyncio, 22 uvloop",
-        meaning: "CPU the server itself spends on each request (parsing, routing, writing the reply), µs",
-        source: "project measurement: per-request CPU of gunicorn sync, gthread and gevent and uvicorn on asyncio and uvloop serving an empty request (`content/data/measured.json`), less the two switches the model charges apart",
+        meaning: doc("CPU the server itself spends on each request (parsing, routing, writing the reply), µs"),
+        source: doc("project measurement: per-request CPU of gunicorn sync, gthread and gevent and uvicorn on asyncio and uvloop serving an empty request (`content/data/measured.json`), less the two switches the model charges apart"),
         control: None,
     },
     KeySpec {
@@ -312,8 +335,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 600_000.0),
         scope: Scope::Scenario,
         default: "0",
-        meaning: "CPU other programs on the same machine spend per request (a database, a proxy, the load generator), ms; it competes with the server for the cores",
-        source: "a server alone on its machine; the real-database benchmark on this site's machine measures it (`content/data/measured-db.json`)",
+        meaning: doc("CPU other programs on the same machine spend per request (a database, a proxy, the load generator), ms; it competes with the server for the cores"),
+        source: doc("a server alone on its machine; the real-database benchmark on this site's machine measures it (`content/data/measured-db.json`)"),
         control: None,
     },
     KeySpec {
@@ -322,8 +345,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 1.0),
         scope: Scope::Scenario,
         default: "0",
-        meaning: "share of requests that need `heavy_cpu_ms` of CPU instead of `cpu_ms`",
-        source: "every request alike unless you ask",
+        meaning: doc("share of requests that need `heavy_cpu_ms` of CPU instead of `cpu_ms`"),
+        source: doc("every request alike unless you ask"),
         control: slider("Heavy requests", "", 0.0, 0.2),
     },
     KeySpec {
@@ -332,8 +355,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 600_000.0),
         scope: Scope::Scenario,
         default: "200",
-        meaning: "mean CPU time of a heavy request, ms",
-        source: "a report, an image resize or a large JSON document: forty times the default request; our choice",
+        meaning: doc("mean CPU time of a heavy request, ms"),
+        source: doc("a report, an image resize or a large JSON document: forty times the default request; our choice"),
         control: log_slider("CPU per heavy request", "ms", 10.0, 5_000.0),
     },
     KeySpec {
@@ -342,8 +365,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 600_000.0),
         scope: Scope::Scenario,
         default: "0 (no database)",
-        meaning: "mean total database time per request, ms, split over `db_calls` queries; the request waits without CPU",
-        source: "no database unless you ask; Grinberg's benchmark added [a 20 ms `pg_sleep`](https://blog.miguelgrinberg.com/post/ignore-all-web-performance-benchmarks-including-this-one) to each query",
+        meaning: doc("mean total database time per request, ms, split over `db_calls` queries; the request waits without CPU"),
+        source: doc("no database unless you ask; Grinberg's benchmark added [a 20 ms `pg_sleep`](https://blog.miguelgrinberg.com/post/ignore-all-web-performance-benchmarks-including-this-one) to each query"),
         control: log_slider("Database per request", "ms", 1.0, 1_000.0),
     },
     KeySpec {
@@ -352,8 +375,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(1, 100),
         scope: Scope::Scenario,
         default: "1",
-        meaning: "queries per request; each needs a pool connection and a database connection for its time",
-        source: "one query per request",
+        meaning: doc("queries per request; each needs a pool connection and a database connection for its time"),
+        source: doc("one query per request"),
         control: None,
     },
     KeySpec {
@@ -362,8 +385,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(0, 100_000),
         scope: Scope::Scenario,
         default: "0 (no limit)",
-        meaning: "database connections per worker process; a query waits for one, in the order `db_pool_queue` says",
-        source: "no limit unless you set one; SQLAlchemy's [QueuePool](https://docs.sqlalchemy.org/en/20/core/pooling.html) defaults to 5 connections plus 10 overflow",
+        meaning: doc("database connections per worker process; a query waits for one, in the order `db_pool_queue` says"),
+        source: doc("no limit unless you set one; SQLAlchemy's [QueuePool](https://docs.sqlalchemy.org/en/20/core/pooling.html) defaults to 5 connections plus 10 overflow"),
         control: log_slider("Pool per process", "", 1.0, 256.0),
     },
     KeySpec {
@@ -372,8 +395,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(0, 100_000),
         scope: Scope::Scenario,
         default: "0 (no limit)",
-        meaning: "queries the database runs at once over all processes (`max_connections`, or a pgbouncer pool); a query waits for one",
-        source: "no limit unless you set one; PostgreSQL's [`max_connections`](https://www.postgresql.org/docs/15/runtime-config-connection.html) defaults to 100",
+        meaning: doc("queries the database runs at once over all processes (`max_connections`, or a pgbouncer pool); a query waits for one"),
+        source: doc("no limit unless you set one; PostgreSQL's [`max_connections`](https://www.postgresql.org/docs/15/runtime-config-connection.html) defaults to 100"),
         control: log_slider("Database connections", "", 1.0, 1_000.0),
     },
     KeySpec {
@@ -382,8 +405,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: Accepts::Choice(crate::PoolQueue::NAMES),
         scope: Scope::Scenario,
         default: "`fifo`",
-        meaning: "who gets a freed pool connection on an event loop: the request that waited longest (`fifo`), or any task the loop runs before that request has woken up, which then goes back to the end of the line (`barging`); sync servers always use `fifo`",
-        source: "`fifo` is how psycopg's and SQLAlchemy's pools hand over a connection; asyncpg's pool is an asyncio queue, whose [`get`](https://github.com/python/cpython/blob/3.11/Lib/asyncio/queues.py) lets whoever runs first take a freed item",
+        meaning: doc("who gets a freed pool connection on an event loop: the request that waited longest (`fifo`), or any task the loop runs before that request has woken up, which then goes back to the end of the line (`barging`); sync servers always use `fifo`"),
+        source: doc("`fifo` is how psycopg's and SQLAlchemy's pools hand over a connection; asyncpg's pool is an asyncio queue, whose [`get`](https://github.com/python/cpython/blob/3.11/Lib/asyncio/queues.py) lets whoever runs first take a freed item"),
         // Not a widget control: it overstates the losers on a saturated loop (see the
         // model page), where a reader would take its tails at face value.
         control: None,
@@ -394,8 +417,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 1_000.0),
         scope: Scope::Scenario,
         default: "0 (none)",
-        meaning: "a round trip the driver makes to the database when a query's connection goes back to its pool, ms: it needs a database connection like a query, and the request waits for it before it goes on",
-        source: "none by default: psycopg's pool hands an idle connection back without one; asyncpg's pool [resets](https://magicstack.github.io/asyncpg/current/api/index.html#asyncpg.pool.Pool.release) each connection it takes back, a second transaction through pgbouncer",
+        meaning: doc("a round trip the driver makes to the database when a query's connection goes back to its pool, ms: it needs a database connection like a query, and the request waits for it before it goes on"),
+        source: doc("none by default: psycopg's pool hands an idle connection back without one; asyncpg's pool [resets](https://magicstack.github.io/asyncpg/current/api/index.html#asyncpg.pool.Pool.release) each connection it takes back, a second transaction through pgbouncer"),
         control: None,
     },
     KeySpec {
@@ -404,8 +427,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(0, 1_000_000),
         scope: Scope::Scenario,
         default: "1024",
-        meaning: "requests that may wait in the backlog before new connections are refused",
-        source: "the same order as real servers; gunicorn's own [`backlog` setting](https://docs.gunicorn.org/en/stable/settings.html#backlog) defaults to 2048",
+        meaning: doc("requests that may wait in the backlog before new connections are refused"),
+        source: doc("the same order as real servers; gunicorn's own [`backlog` setting](https://docs.gunicorn.org/en/stable/settings.html#backlog) defaults to 2048"),
         control: log_slider("Backlog limit", "", 1.0, 10_000.0),
     },
     KeySpec {
@@ -414,8 +437,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 1.0),
         scope: Scope::Scenario,
         default: "0 (no keep-alive)",
-        meaning: "closed clients only, on threads and event loops with several processes: each client keeps one connection, held by the process that accepted it, and this share of them is on one process (the rest spread evenly over the others); 0: every request goes to a process with room. Sync processes ignore it (gunicorn's sync worker closes each connection)",
-        source: "an even spread unless you set one; Linux wakes the process that waited last for a new connection, so one process often [takes most of them](https://blog.cloudflare.com/the-sad-state-of-linux-socket-balancing/), and the real-database benchmark on this site's machine measured from 0.5 to 0.97 (`content/data/measured-db.json`)",
+        meaning: doc("closed clients only, on threads and event loops with several processes: each client keeps one connection, held by the process that accepted it, and this share of them is on one process (the rest spread evenly over the others); 0: every request goes to a process with room. Sync processes ignore it (gunicorn's sync worker closes each connection)"),
+        source: doc("an even spread unless you set one; Linux wakes the process that waited last for a new connection, so one process often [takes most of them](https://blog.cloudflare.com/the-sad-state-of-linux-socket-balancing/), and the real-database benchmark on this site's machine measured from 0.5 to 0.97 (`content/data/measured-db.json`)"),
         // Not a widget control: the split is the kernel's choice at connect time, which
         // the real-database check measures rather than predicts.
         control: None,
@@ -426,8 +449,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 86_400_000.0),
         scope: Scope::Scenario,
         default: "0",
-        meaning: "a client gives up after this long; 0 means never",
-        source: "no timeouts, so that nothing is hidden",
+        meaning: doc("a client gives up after this long; 0 means never"),
+        source: doc("no timeouts, so that nothing is hidden"),
         control: log_slider("Client timeout", "ms", 10.0, 60_000.0),
     },
     KeySpec {
@@ -436,8 +459,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: Accepts::Choice(crate::Abandon::NAMES),
         scope: Scope::Scenario,
         default: "`served`",
-        meaning: "a request whose client gave up while it waited in the backlog is still served (`served`: wasted work) or leaves the backlog (`dropped`)",
-        source: "a server reads a request from the socket before it can know the client has gone",
+        meaning: doc("a request whose client gave up while it waited in the backlog is still served (`served`: wasted work) or leaves the backlog (`dropped`)"),
+        source: doc("a server reads a request from the socket before it can know the client has gone"),
         control: choice("Abandoned requests"),
     },
     KeySpec {
@@ -446,8 +469,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(0, 1_000_000),
         scope: Scope::Scenario,
         default: "0 (no limit)",
-        meaning: "event loops only: requests one process holds before it answers new ones with an immediate 503",
-        source: "Uvicorn's [`--limit-concurrency`](https://www.uvicorn.org/settings/#resource-limits), off by default",
+        meaning: doc("event loops only: requests one process holds before it answers new ones with an immediate 503"),
+        source: doc("Uvicorn's [`--limit-concurrency`](https://www.uvicorn.org/settings/#resource-limits), off by default"),
         control: log_slider("Concurrency limit", "", 1.0, 10_000.0),
     },
     KeySpec {
@@ -456,8 +479,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(0, 20),
         scope: Scope::Scenario,
         default: "3",
-        meaning: "closed clients: how often a refused, rejected or timed-out request is sent again, after 1 s, 2 s, 4 s, ...",
-        source: "urllib3's [default `Retry`](https://urllib3.readthedocs.io/en/stable/reference/urllib3.util.html) allows 3; the doubling wait is TCP's SYN retransmission ([RFC 6298](https://www.rfc-editor.org/rfc/rfc6298))",
+        meaning: doc("closed clients: how often a refused, rejected or timed-out request is sent again, after 1 s, 2 s, 4 s, ..."),
+        source: doc("urllib3's [default `Retry`](https://urllib3.readthedocs.io/en/stable/reference/urllib3.util.html) allows 3; the doubling wait is TCP's SYN retransmission ([RFC 6298](https://www.rfc-editor.org/rfc/rfc6298))"),
         control: None,
     },
     KeySpec {
@@ -466,8 +489,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(1, 100_000_000),
         scope: Scope::Scenario,
         default: "100000",
-        meaning: "requests to finish (completed, refused or timed out) after warm-up",
-        source: "enough for stable p99 values",
+        meaning: doc("requests to finish (completed, refused or timed out) after warm-up"),
+        source: doc("enough for stable p99 values"),
         control: None,
     },
     KeySpec {
@@ -476,8 +499,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(0, 10_000_000),
         scope: Scope::Scenario,
         default: "1000",
-        meaning: "finished requests discarded before measuring",
-        source: "lets queues reach their usual length first",
+        meaning: doc("finished requests discarded before measuring"),
+        source: doc("lets queues reach their usual length first"),
         control: None,
     },
     KeySpec {
@@ -486,8 +509,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(0, i64::MAX),
         scope: Scope::Scenario,
         default: "1",
-        meaning: "random seed; the same seed gives the same run everywhere",
-        source: "",
+        meaning: doc("random seed; the same seed gives the same run everywhere"),
+        source: doc(""),
         control: None,
     },
     KeySpec {
@@ -496,8 +519,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 1.0),
         scope: Scope::Scenario,
         default: "0",
-        meaning: "event loops only: the share of I/O calls (`io_ms`, not database queries) that block the whole loop, like `requests` or `time.sleep` inside `async def`, or a C library gevent cannot patch",
-        source: "a well-behaved async application",
+        meaning: doc("event loops only: the share of I/O calls (`io_ms`, not database queries) that block the whole loop, like `requests` or `time.sleep` inside `async def`, or a C library gevent cannot patch"),
+        source: doc("a well-behaved async application"),
         control: slider("Blocking I/O calls", "", 0.0, 1.0),
     },
     KeySpec {
@@ -506,8 +529,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(1, 100_000),
         scope: Scope::Scenario,
         default: "1000 for gevent, 10000 for asyncio and uvloop",
-        meaning: "event loops only: tasks one loop process holds before new connections wait in the backlog",
-        source: "gevent: gunicorn's [`worker_connections`](https://docs.gunicorn.org/en/stable/settings.html#worker-connections) default of 1000; asyncio and uvloop: Uvicorn limits concurrency only if you set its [`--limit-concurrency`](https://www.uvicorn.org/settings/#resource-limits) option; 10000 keeps the simulation's memory bounded",
+        meaning: doc("event loops only: tasks one loop process holds before new connections wait in the backlog"),
+        source: doc("gevent: gunicorn's [`worker_connections`](https://docs.gunicorn.org/en/stable/settings.html#worker-connections) default of 1000; asyncio and uvloop: Uvicorn limits concurrency only if you set its [`--limit-concurrency`](https://www.uvicorn.org/settings/#resource-limits) option; 10000 keeps the simulation's memory bounded"),
         control: None,
     },
     KeySpec {
@@ -517,8 +540,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.1, 1_000.0),
         scope: Scope::Scenario,
         default: "5",
-        meaning: "threads only: how long a thread waits for the GIL before the holder must hand it over",
-        source: "CPython's default switch interval ([`sys.getswitchinterval()`](https://docs.python.org/3/library/sys.html#sys.getswitchinterval))",
+        meaning: doc("threads only: how long a thread waits for the GIL before the holder must hand it over"),
+        source: doc("CPython's default switch interval ([`sys.getswitchinterval()`](https://docs.python.org/3/library/sys.html#sys.getswitchinterval))"),
         control: None,
     },
     KeySpec {
@@ -527,8 +550,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 100_000.0),
         scope: Scope::Scenario,
         default: "15",
-        meaning: "unique memory of one worker process, MB",
-        source: "project measurement, next table",
+        meaning: doc("unique memory of one worker process, MB"),
+        source: doc("project measurement, next table"),
         control: log_slider("Memory per process", "MB", 5.0, 2_000.0),
     },
     KeySpec {
@@ -537,8 +560,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 1_000_000.0),
         scope: Scope::Scenario,
         default: "13",
-        meaning: "memory of one thread, KiB",
-        source: "project measurement, next table",
+        meaning: doc("memory of one thread, KiB"),
+        source: doc("project measurement, next table"),
         control: None,
     },
     KeySpec {
@@ -547,8 +570,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.0, 1_000_000.0),
         scope: Scope::Scenario,
         default: "11.7 asyncio, 11.0 uvloop, 14.9 gevent",
-        meaning: "memory of one connection held as a task or greenlet, KiB",
-        source: "project measurement: growth of the server's memory (PSS) per extra connection from 64 to 512 clients (`content/data/measured.json`)",
+        meaning: doc("memory of one connection held as a task or greenlet, KiB"),
+        source: doc("project measurement: growth of the server's memory (PSS) per extra connection from 64 to 512 clients (`content/data/measured.json`)"),
         control: None,
     },
     KeySpec {
@@ -557,8 +580,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: int(1, 256),
         scope: Scope::Widget,
         default: "one per core",
-        meaning: "`compare`: event-loop processes on the async side",
-        source: "Uvicorn's deployment advice is a process per core ([`--workers`](https://www.uvicorn.org/deployment/))",
+        meaning: doc("`compare`: event-loop processes on the async side"),
+        source: doc("Uvicorn's deployment advice is a process per core ([`--workers`](https://www.uvicorn.org/deployment/))"),
         control: slider("Event-loop processes", "", 1.0, 16.0),
     },
     KeySpec {
@@ -567,8 +590,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(64.0, 65_536.0),
         scope: Scope::Widget,
         default: "4096",
-        meaning: "`memory` widget: the RAM budget the connections must fit in, MB",
-        source: "a laptop-sized machine",
+        meaning: doc("`memory` widget: the RAM budget the connections must fit in, MB"),
+        source: doc("a laptop-sized machine"),
         control: log_slider("RAM budget", "MB", 64.0, 65_536.0),
     },
     KeySpec {
@@ -577,8 +600,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(0.1, 1_000_000.0),
         scope: Scope::Widget,
         default: "100",
-        meaning: "`planner`: the requests per second the server must serve",
-        source: "a busy small service; our choice",
+        meaning: doc("`planner`: the requests per second the server must serve"),
+        source: doc("a busy small service; our choice"),
         control: log_slider("Target throughput", "/s", 1.0, 20_000.0),
     },
     KeySpec {
@@ -587,8 +610,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(1.0, 600_000.0),
         scope: Scope::Widget,
         default: "500",
-        meaning: "`planner`: the 99th percentile latency the server must stay under, ms",
-        source: "half a second for the slowest one in a hundred; our choice",
+        meaning: doc("`planner`: the 99th percentile latency the server must stay under, ms"),
+        source: doc("half a second for the slowest one in a hundred; our choice"),
         control: log_slider("Target p99", "ms", 10.0, 10_000.0),
     },
     KeySpec {
@@ -597,8 +620,8 @@ pub const KEYS: &[KeySpec] = &[
         accepts: num(64.0, 4_194_304.0),
         scope: Scope::Widget,
         default: "4096",
-        meaning: "`planner`: the RAM the server may use, MB",
-        source: "a small cloud instance; our choice",
+        meaning: doc("`planner`: the RAM the server may use, MB"),
+        source: doc("a small cloud instance; our choice"),
         control: log_slider("RAM", "MB", 256.0, 262_144.0),
     },
 ];

@@ -41,7 +41,7 @@ const fn preset(name: &'static str, settings: &'static str) -> Preset {
     Preset { name, settings }
 }
 
-pub(crate) const SYNC_SERVER: &[Preset] = &[
+pub(crate) static SYNC_SERVER: &[Preset] = &[
     preset(
         "Five clients, four workers",
         "server=processes&workers=4&clients=5&cpu_ms=5&io_ms=200",
@@ -56,7 +56,7 @@ pub(crate) const SYNC_SERVER: &[Preset] = &[
     ),
 ];
 
-pub(crate) const ASYNC_SERVER: &[Preset] = &[
+pub(crate) static ASYNC_SERVER: &[Preset] = &[
     preset(
         "Hundreds of I/O-bound tasks",
         "server=asyncio&clients=300&cpu_ms=1&io_ms=200",
@@ -71,7 +71,7 @@ pub(crate) const ASYNC_SERVER: &[Preset] = &[
     ),
 ];
 
-pub(crate) const GREENLET: &[Preset] = &[
+pub(crate) static GREENLET: &[Preset] = &[
     preset(
         "Patched: a blocking call switches",
         "server=gevent&blocking_share=0",
@@ -82,7 +82,7 @@ pub(crate) const GREENLET: &[Preset] = &[
     ),
 ];
 
-pub(crate) const COMPARE: &[Preset] = &[
+pub(crate) static COMPARE: &[Preset] = &[
     preset("Low load", "clients=4&cpu_ms=5&io_ms=100"),
     preset("High load, I/O-bound", "clients=200&cpu_ms=2&io_ms=200"),
     preset("CPU-bound", "clients=20&cpu_ms=50&io_ms=5"),
@@ -101,7 +101,7 @@ pub(crate) const COMPARE: &[Preset] = &[
     ),
 ];
 
-pub(crate) const CONTEXT_SWITCH: &[Preset] = &[
+pub(crate) static CONTEXT_SWITCH: &[Preset] = &[
     preset(
         "Tiny CPU bursts between many awaits",
         "cpu_ms=0.2&io_ms=50&io_calls=4",
@@ -112,7 +112,7 @@ pub(crate) const CONTEXT_SWITCH: &[Preset] = &[
     ),
 ];
 
-pub(crate) const MEMORY: &[Preset] = &[
+pub(crate) static MEMORY: &[Preset] = &[
     preset(
         "A small VM: 512 MB, 100 clients",
         "budget_mb=512&clients=100",
@@ -127,7 +127,7 @@ pub(crate) const MEMORY: &[Preset] = &[
     ),
 ];
 
-pub(crate) const PLANNER: &[Preset] = &[
+pub(crate) static PLANNER: &[Preset] = &[
     preset(
         "An API that waits on others: 5 ms CPU, 100 ms I/O, 200/s",
         "cpu_ms=5&io_ms=100&db_ms=0&target_rps=200&target_p99_ms=500",

@@ -24,7 +24,7 @@ pub struct WidgetSpec {
     pub kind: WidgetKind,
     pub name: &'static str,
     /// What it shows, for its embed page's description.
-    pub about: &'static str,
+    pub about: crate::key::Doc,
     /// Every control it offers, in the order shown. A block's `controls` picks some of
     /// them; the rest go under "More settings".
     pub controls: &'static [Key],
@@ -59,11 +59,11 @@ fn server_values(value: LiveValue) -> bool {
     matches!(value, LiveValue::Server(m) if m != Metric::Cores)
 }
 
-pub const WIDGETS: &[WidgetSpec] = &[
+pub static WIDGETS: &[WidgetSpec] = &[
     WidgetSpec {
         kind: WidgetKind::SyncServer,
         name: "sync-server",
-        about: "clients, the backlog and a pool of worker processes or threads, live",
+        about: crate::key::doc("clients, the backlog and a pool of worker processes or threads, live"),
         controls: &[
             Key::Server,
             Key::Workers,
@@ -90,7 +90,7 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec {
         kind: WidgetKind::AsyncServer,
         name: "async-server",
-        about: "one event loop with its ready queue and the tasks waiting on I/O, live",
+        about: crate::key::doc("one event loop with its ready queue and the tasks waiting on I/O, live"),
         controls: &[
             Key::Server,
             Key::Workers,
@@ -116,7 +116,7 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec {
         kind: WidgetKind::Greenlet,
         name: "greenlet",
-        about: "plain blocking code under gevent, beside the same code with async and await",
+        about: crate::key::doc("plain blocking code under gevent, beside the same code with async and await"),
         controls: &[
             Key::Clients,
             Key::ArrivalRate,
@@ -134,7 +134,7 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec {
         kind: WidgetKind::Compare,
         name: "compare",
-        about: "one workload fed to a sync pool and an event loop side by side, with a load sweep",
+        about: crate::key::doc("one workload fed to a sync pool and an event loop side by side, with a load sweep"),
         controls: &COMPARE_CONTROLS,
         servers: &[],
         widget_keys: &[Key::Loops],
@@ -147,8 +147,9 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec {
         kind: WidgetKind::ContextSwitch,
         name: "context-switch",
-        about:
+        about: crate::key::doc(
             "what a context switch costs per server kind, and how much of the CPU switching eats",
+        ),
         controls: &[Key::CpuMs, Key::IoMs, Key::IoCalls],
         servers: &[],
         widget_keys: &[],
@@ -158,7 +159,7 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec {
         kind: WidgetKind::Memory,
         name: "memory",
-        about: "memory per worker process, thread and task, and how many connections fit in RAM",
+        about: crate::key::doc("memory per worker process, thread and task, and how many connections fit in RAM"),
         controls: &[Key::BudgetMb, Key::Clients, Key::ProcessMb],
         servers: &[],
         widget_keys: &[Key::BudgetMb],
@@ -168,7 +169,7 @@ pub const WIDGETS: &[WidgetSpec] = &[
     WidgetSpec {
         kind: WidgetKind::Planner,
         name: "planner",
-        about: "the smallest gunicorn or uvicorn that meets a throughput and a p99 target on a given machine",
+        about: crate::key::doc("the smallest gunicorn or uvicorn that meets a throughput and a p99 target on a given machine"),
         controls: &[
             Key::TargetRps,
             Key::TargetP99Ms,

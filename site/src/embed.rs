@@ -112,7 +112,7 @@ fn page(
         title = text(&format!("{name} · live simulation")),
         description = attr(&format!(
             "The {name} widget, a live simulation: {}.",
-            kind.spec().about
+            kind.spec().about.text()
         )),
         csp = crate::page::CONTENT_SECURITY_POLICY,
         style = names.style,

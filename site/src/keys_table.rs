@@ -20,9 +20,9 @@ pub fn table() -> String {
                 "<tr><td><code>{}</code>{scope}<br><small>{}</small></td><td>{}</td><td>{}<br><small>{}</small></td></tr>",
                 text(spec.name),
                 text(&spec.accepts.expected()),
-                inline(spec.meaning),
+                inline(spec.meaning.text()),
                 inline(spec.default),
-                inline(spec.source),
+                inline(spec.source.text()),
             )
         })
         .collect();
