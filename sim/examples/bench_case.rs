@@ -14,7 +14,14 @@ fn main() {
         eprintln!("unknown server kind {kind}");
         std::process::exit(2);
     };
-    let database = args.next().is_none_or(|s| s == "db");
+    let database = match args.next().as_deref() {
+        None | Some("db") => true,
+        Some("no") => false,
+        Some(other) => {
+            eprintln!("second argument: `db` or `no`, got {other}");
+            std::process::exit(2);
+        }
+    };
     let requests = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
     // The benchmark's scenarios: DESIGN's default request under load, and the same with
     // 20 ms of queries over two calls, a pool of 4 per process and 16 connections.

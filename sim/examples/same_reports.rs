@@ -1,6 +1,8 @@
 //! The reports of 45 scenarios (every server kind, each with nine workloads: plain,
 //! database pools and connections, timeouts and overload, heavy requests with a trace,
-//! release round trips, barging pools, blocking calls, open arrivals), one line each.
+//! a release round trip, open arrivals, barging pools with release trips, blocking calls
+//! with timeouts, and three queries with release trips and heavy requests), one line
+//! each.
 //! For changes to the engine that must not change any result: run it before and after
 //! and compare the output byte for byte.
 //!
