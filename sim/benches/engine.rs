@@ -8,55 +8,32 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use sim::{Scenario, ServerKind, Simulation};
 
+mod cases;
+use cases::engine_case;
+
 /// The M/M/4 comparison scenario: 4 servers at ρ = 0.8, 1M requests, no warmup.
 const MM4: &str = include_str!("mm4.toml");
 
 fn events_per_second(c: &mut Criterion) {
     let mut group = c.benchmark_group("events");
-    for kind in ServerKind::ALL {
-        // DESIGN's default request (5 ms CPU, 100 ms I/O) under load.
-        let s = Scenario {
-            server: kind,
-            clients: Some(if kind.is_event_loop() { 100 } else { 8 }),
-            requests: 100_000,
-            ..Scenario::default()
-        };
-        let events = sim::run(&s).events;
-        group.throughput(Throughput::Elements(events));
-        group.bench_with_input(BenchmarkId::from_parameter(kind.name()), &s, |b, s| {
-            b.iter(|| {
-                let mut sim = Simulation::new(black_box(s));
-                sim.run_to_end();
-                sim.events()
-            })
-        });
-    }
-    // The same with the database station on: 20 ms of queries over two calls, a pool
-    // of 4 per process and 16 database connections.
-    for kind in ServerKind::ALL {
-        let s = Scenario {
-            server: kind,
-            clients: Some(if kind.is_event_loop() { 100 } else { 8 }),
-            db_ms: 20.0,
-            db_calls: 2,
-            db_pool: 4,
-            db_connections: 16,
-            requests: 100_000,
-            ..Scenario::default()
-        };
-        let events = sim::run(&s).events;
-        group.throughput(Throughput::Elements(events));
-        group.bench_with_input(
-            BenchmarkId::new("with database", kind.name()),
-            &s,
-            |b, s| {
+    for database in [false, true] {
+        for kind in ServerKind::ALL {
+            let s = engine_case(kind, database, 100_000);
+            let events = sim::run(&s).events;
+            group.throughput(Throughput::Elements(events));
+            let id = if database {
+                BenchmarkId::new("with database", kind.name())
+            } else {
+                BenchmarkId::from_parameter(kind.name())
+            };
+            group.bench_with_input(id, &s, |b, s| {
                 b.iter(|| {
                     let mut sim = Simulation::new(black_box(s));
                     sim.run_to_end();
                     sim.events()
                 })
-            },
-        );
+            });
+        }
     }
     group.finish();
 }

@@ -5,12 +5,16 @@
 //! `cargo build --release -p sim --example bench_case &&
 //! target/release/examples/bench_case gevent db 100000` (kind, `db` or `no`, requests).
 
-use sim::{Scenario, ServerKind, Simulation};
+use sim::{ServerKind, Simulation};
+
+#[path = "../benches/cases/mod.rs"]
+mod cases;
+use cases::engine_case;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let kind = args.next().unwrap_or_else(|| "gevent".into());
-    let Some(kind) = ServerKind::ALL.into_iter().find(|k| k.name() == kind) else {
+    let Some(kind) = ServerKind::from_name(&kind) else {
         eprintln!("unknown server kind {kind}");
         std::process::exit(2);
     };
@@ -23,17 +27,7 @@ fn main() {
         }
     };
     let requests = args.next().and_then(|s| s.parse().ok()).unwrap_or(100_000);
-    // The benchmark's scenarios: DESIGN's default request under load, and the same with
-    // 20 ms of queries over two calls, a pool of 4 per process and 16 connections.
-    let mut s = Scenario {
-        server: kind,
-        clients: Some(if kind.is_event_loop() { 100 } else { 8 }),
-        requests,
-        ..Scenario::default()
-    };
-    if database {
-        (s.db_ms, s.db_calls, s.db_pool, s.db_connections) = (20.0, 2, 4, 16);
-    }
+    let s = engine_case(kind, database, requests);
     let started = std::time::Instant::now();
     let mut sim = Simulation::new(&s);
     sim.run_to_end();
