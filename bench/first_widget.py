@@ -7,7 +7,10 @@ panel is drawn), p50 and max, for a reader who scrolls to it once the page has l
 Needs a built site (`explainer build`) and Debian's chromium and chromium-driver;
 selenium is installed into target/bench-venv.
 
-    python3 bench/first_widget.py [RUNS] [DIST]     # RUNS defaults to 5, DIST to dist/
+    python3 bench/first_widget.py [RUNS] [DIST] [--detail]   # 5 runs, dist/ by default
+
+With --detail, each run also prints when the page, the loader, the glue and the wasm
+finished arriving (ms after navigation).
 """
 import statistics
 import sys
@@ -26,6 +29,20 @@ new MutationObserver((_, observer) => {
   }
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-live']});
 """
+
+
+# Where the time went in one load: when each resource finished arriving.
+BREAKDOWN = """
+const at = (name) => {
+  const entry = performance.getEntriesByType('resource').find((e) => e.name.includes(name));
+  return entry ? `${Math.round(entry.startTime)}-${Math.round(entry.responseEnd)}` : '-';
+};
+const nav = performance.getEntriesByType('navigation')[0];
+return `html ${Math.round(nav.responseEnd)}, loaded ${Math.round(nav.loadEventEnd)}, `
+  + `loader ${at('/loader.')}, glue ${at('/widgets.')}, wasm ${at('/widgets_bg.')}, `
+  + `live ${Math.round(window.__firstLive)}`;
+"""
+DETAIL = "--detail" in sys.argv
 
 
 def one_load(url: str) -> float:
@@ -51,6 +68,8 @@ def one_load(url: str) -> float:
         for _ in range(600):
             at = driver.execute_script("return window.__firstLive || null")
             if at is not None:
+                if DETAIL:
+                    print("  " + driver.execute_script(BREAKDOWN), flush=True)
                 return at
             time.sleep(0.05)
         raise SystemExit("no widget went live within 30 s")
@@ -60,8 +79,9 @@ def one_load(url: str) -> float:
 
 def main() -> None:
     chromium.in_venv(__file__)
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    dist = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "dist"
+    args = [arg for arg in sys.argv[1:] if arg != "--detail"]
+    runs = int(args[0]) if args else 5
+    dist = Path(args[1]) if len(args) > 1 else ROOT / "dist"
     server = chromium.serve(dist)
     url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
     try:

@@ -48,8 +48,13 @@ async fn article_reads_without_scripts() {
         text.as_str().unwrap().contains("The fifth waits."),
         "{text}"
     );
+    // The static figure is an image (its SVG a file), drawn once it has loaded.
     let figure = browser
-        .eval("const s = document.querySelector('.widget .widget-fallback svg'); return s && s.getBoundingClientRect().height")
+        .wait_for(
+            "the static figure",
+            "const s = document.querySelector('.widget .widget-fallback img.widget-chart.theme-light'); return s && s.complete && s.naturalWidth > 0 ? s.getBoundingClientRect().height : null",
+            Duration::from_secs(10),
+        )
         .await;
     assert!(
         figure.as_f64().unwrap_or(0.0) > 100.0,

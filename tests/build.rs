@@ -15,9 +15,17 @@ fn builds_pages_assets_and_compressed_copies() {
         "article text is in the HTML"
     );
     assert!(index.contains(r#"data-widget="sync-server""#));
-    assert!(index.contains("<svg"), "static fallback figure");
+    // The static figure is an image per theme, its SVG a file of the output.
+    let figure = index
+        .split(r#"<img class="widget-chart theme-light" src="/sub/"#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("static fallback figure");
+    let svg = std::fs::read_to_string(out.join(figure)).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("</svg>"), "{svg}");
+    assert!(index.contains(r#"<meta name="widget-bundle""#), "{index}");
     assert!(
-        index.contains(r#"<script type="module" src="/sub/assets/loader."#),
+        index.contains(r#"<script type="module" async src="/sub/assets/loader."#),
         "{index}"
     );
     assert!(index.contains(r#"<link rel="stylesheet" href="/sub/assets/style."#));

@@ -53,7 +53,8 @@ pub fn pages(
     measured: Option<&contract::measured::Overlay>,
 ) -> Vec<OutputFile> {
     let kinds: BTreeMap<WidgetKind, ()> = uses.iter().map(|u| (u.placeholder.kind, ())).collect();
-    kinds
+    let mut figures = Vec::new();
+    let mut files: Vec<OutputFile> = kinds
         .into_keys()
         .map(|kind| {
             let placeholder = Placeholder {
@@ -72,13 +73,15 @@ pub fn pages(
                     config,
                     names,
                     kind,
-                    &widget::figure_html(&placeholder),
+                    &widget::figure_html(&placeholder, &config.base_url, &mut figures),
                     article,
                 )
                 .into_bytes(),
             )
         })
-        .collect()
+        .collect();
+    files.append(&mut figures);
+    files
 }
 
 /// A link back to the article, shown under an embedded widget.
@@ -105,7 +108,8 @@ fn page(
          <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
          <link rel=\"stylesheet\" href=\"{base}{style}\">\n\
          <script src=\"{base}{script}\"></script>\n\
-         <script type=\"module\" src=\"{base}{loader}\"></script>\n\
+         {hint}\
+         <script type=\"module\" async src=\"{base}{loader}\"></script>\n\
          </head>\n<body class=\"embed\">\n<main>\n{placeholder}\
          <p class=\"embed-source\"><a href=\"{href}\" target=\"_blank\" rel=\"noopener\">{site}</a></p>\n\
          </main>\n</body>\n</html>\n",
@@ -118,6 +122,7 @@ fn page(
         style = names.style,
         script = names.script,
         loader = names.loader,
+        hint = crate::page::BUNDLE_HINT,
         href = attr(&article.href),
         site = text(&article.title),
     )

@@ -2,6 +2,10 @@
 //! widget's own figure (`chart::Figure`) run at build time for a few simulated seconds
 //! (deterministic for its seed) and drawn into SVG by the same code that draws the live
 //! canvases, with a text description and the live values its caption shows.
+//!
+//! Each panel's SVG is a file of its own under `assets/figures/`, shown by an `<img>`:
+//! inline, the article's figures in both themes made an 820 KB page that a phone spent
+//! most of a second parsing before a widget could start, and a reader sees one theme.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
@@ -10,12 +14,16 @@ use chart::{Figure, Look};
 use contract::{LiveValue, Placeholder};
 use plotters::prelude::*;
 
+use crate::assets::hashed_name;
+
 const WIDTH: u32 = 640;
 
 #[derive(Clone)]
 pub struct Fallback {
-    /// The rows of `<svg>` elements.
-    pub svg: String,
+    /// The rows of `<img>` elements, one per panel and theme.
+    pub html: String,
+    /// The SVG files they show: path under the output root, and the SVG.
+    pub files: Vec<(String, String)>,
     pub description: String,
     values: Vec<(LiveValue, Option<f64>)>,
 }
@@ -61,13 +69,14 @@ impl Cache {
     }
 }
 
-pub fn figure(placeholder: &Placeholder) -> Fallback {
+/// The static figure of a block, its images' addresses under `base`.
+pub fn figure(placeholder: &Placeholder, base: &str) -> Fallback {
     let [(_, kind), (_, scenario), (_, options)] = placeholder.attributes();
-    let key = format!("{kind}?{scenario}#{options}");
+    let key = format!("{base}{kind}?{scenario}#{options}");
     if let Some(figure) = DRAWN.lock().ok().and_then(|mut cache| cache.get(&key)) {
         return figure;
     }
-    let figure = draw(placeholder);
+    let figure = draw(placeholder, base);
     if let Ok(mut cache) = DRAWN.lock() {
         cache.insert(key, figure.clone());
     }
@@ -81,7 +90,7 @@ pub fn end_build() {
     }
 }
 
-fn draw(placeholder: &Placeholder) -> Fallback {
+fn draw(placeholder: &Placeholder, base: &str) -> Fallback {
     let mut figure = Figure::still(
         placeholder.kind,
         &placeholder.scenario,
@@ -89,20 +98,31 @@ fn draw(placeholder: &Placeholder) -> Fallback {
         placeholder.options.measured.as_ref(),
     );
     let mut rows: Vec<(chart::Row, String)> = Vec::new();
+    let mut files = Vec::new();
     for (index, panel) in figure.panels().iter().enumerate() {
         if !panel.fallback {
             continue;
         }
-        // Drawn in both themes; the page's style shows the reader's.
+        // Drawn in both themes; the page's style shows the reader's, and a browser
+        // fetches only the image it shows.
         let mut svg = String::new();
         for (theme, palette) in chart::THEMES {
             let look = Look {
                 palette,
                 ..Look::still()
             };
-            svg.push_str(&svg_in(theme, WIDTH, panel.height, panel.label, |area| {
-                figure.draw(index, area, &look)
-            }));
+            let drawn = draw_svg(WIDTH, panel.height, |area| figure.draw(index, area, &look));
+            let path = format!(
+                "assets/figures/{}",
+                hashed_name("figure.svg", drawn.as_bytes())
+            );
+            svg.push_str(&format!(
+                "<img class=\"widget-chart theme-{theme}\" src=\"{base}{path}\" alt=\"{}\" \
+                 width=\"{WIDTH}\" height=\"{}\" loading=\"lazy\" decoding=\"async\">",
+                html_escape::encode_double_quoted_attribute(panel.label),
+                panel.height,
+            ));
+            files.push((path, drawn));
         }
         if let Some(caption) = figure.caption(index) {
             svg = format!(
@@ -129,7 +149,8 @@ fn draw(placeholder: &Placeholder) -> Fallback {
         .collect();
     values.dedup();
     Fallback {
-        svg: html,
+        html,
+        files,
         description: figure.summary(),
         values,
     }
@@ -145,9 +166,8 @@ fn value(figure: &Figure, placeholder: &Placeholder, value: LiveValue) -> Option
     }
 }
 
-/// Draws into an SVG that scales with its container and is named for screen readers,
-/// for one theme (`light` or `dark`).
-fn svg_in<F>(theme: &str, width: u32, height: u32, label: &str, draw: F) -> String
+/// Draws into an SVG document of its own.
+fn draw_svg<F>(width: u32, height: u32, draw: F) -> String
 where
     F: FnOnce(
         &DrawingArea<SVGBackend, plotters::coord::Shift>,
@@ -159,12 +179,7 @@ where
         // Drawing into a String cannot fail.
         let _ = draw(&area);
     }
-    let open_end = text.find('>').unwrap_or(0);
-    format!(
-        "<svg class=\"widget-chart theme-{theme}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"{}\" xmlns=\"http://www.w3.org/2000/svg\"{}",
-        html_escape::encode_double_quoted_attribute(label),
-        &text[open_end..]
-    )
+    text
 }
 
 #[cfg(test)]
@@ -174,7 +189,8 @@ mod tests {
     #[test]
     fn the_cache_keeps_only_what_the_last_build_used() {
         let figure = Fallback {
-            svg: String::new(),
+            html: String::new(),
+            files: Vec::new(),
             description: String::new(),
             values: Vec::new(),
         };

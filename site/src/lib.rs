@@ -123,6 +123,7 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
         None
     });
     let context = markdown::Context {
+        base: &config.base_url,
         root,
         measured: measured.as_ref(),
         measured_db: measured_db.as_ref(),
@@ -166,6 +167,7 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
     for (index, (source, rendered)) in pages.iter().zip(&rendered).enumerate() {
         let html = page::render_page(config, &asset_names, &pages, index, source, rendered);
         files.push(OutputFile::text(source.output(), html.into_bytes()));
+        files.extend(rendered.figures.iter().cloned());
     }
     let overlay = measured.as_ref().and_then(|m| m.compare_overlay());
     files.extend(extra_pages(
@@ -176,6 +178,9 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
         overlay.as_ref(),
     ));
     fallback::end_build();
+    // A figure shown twice (the same block on two pages, or in an embed page) is one file.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|file| seen.insert(file.path.clone()));
     for path in &static_files {
         let bytes = std::fs::read(config.content.join(path)).map_err(|source| BuildError::Io {
             path: config.content.join(path),
@@ -299,6 +304,7 @@ pub fn check_page(bytes: &[u8]) -> (String, Vec<Diagnostic>) {
         Err(diagnostic) => return (String::new(), vec![diagnostic]),
     };
     let context = markdown::Context {
+        base: "/",
         root: "/",
         measured: None,
         measured_db: None,

@@ -5,6 +5,7 @@
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::assets::OutputFile;
 use crate::content::{output_name, Page};
 use crate::diagnostic::{line_of, Diagnostic};
 use crate::embed::{self, WidgetUse};
@@ -26,6 +27,8 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     pub links: Vec<LinkRef>,
     pub widgets: Vec<WidgetUse>,
+    /// The static figures' SVG files (`assets/figures/`), which the page's images show.
+    pub figures: Vec<OutputFile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +62,8 @@ pub fn slugify(text: &str) -> String {
 
 /// What rendering a page needs besides the page.
 pub struct Context<'a> {
+    /// The path the site is served from (`/` or `/sub/`), for the figures' images.
+    pub base: &'a str,
     /// The site's root (absolute URL or base path), for the embed links of widgets.
     pub root: &'a str,
     /// The real servers' measurements, for the model page and widgets that draw them.
@@ -127,7 +132,7 @@ pub fn render(page: &Page, context: &Context, diagnostics: &mut Vec<Diagnostic>)
                     events.push(Event::Html(
                         format!(
                             "{}{}",
-                            widget::figure_html(&block.placeholder),
+                            widget::figure_html(&block.placeholder, context.base, &mut out.figures),
                             embed::copy_button(context.root, &block)
                         )
                         .into(),
@@ -347,6 +352,7 @@ mod tests {
     fn check(body: &str) -> (Rendered, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
         let context = Context {
+            base: "/",
             root: "/",
             measured: None,
             measured_db: None,
@@ -430,7 +436,18 @@ mod tests {
             "{}",
             r.html
         );
-        assert!(r.html.contains("<svg"), "fallback figure missing");
+        assert!(
+            r.html
+                .contains(r#"<img class="widget-chart theme-light" src="/assets/figures/figure."#),
+            "fallback figure missing"
+        );
+        let images = r.html.matches("<img class=\"widget-chart").count();
+        assert!(
+            images > 0 && images % 2 == 0,
+            "one image per panel and theme"
+        );
+        assert_eq!(r.figures.len(), images, "one SVG file per image");
+        assert!(r.figures.iter().all(|f| f.bytes.starts_with(b"<svg")));
     }
 
     #[test]

@@ -93,7 +93,16 @@ pub struct PageParts<'a> {
     /// Links to every page, the current one marked.
     pub pages: String,
     pub content: &'a str,
+    /// Whether the page holds widgets (then the loader fetches their bundle early).
+    pub widgets: bool,
 }
+
+/// What tells the loader that a page holds widgets before the page is parsed, so it
+/// fetches their bundle once the text is painted rather than when the first widget
+/// comes near: on a slow phone network the wasm is most of the wait for the first
+/// widget. Not a `<link rel="preload">`: that competes with the text for the network,
+/// and Lighthouse's simulation then counts the whole wasm before the page's first paint.
+pub const BUNDLE_HINT: &str = "<meta name=\"widget-bundle\" content=\"after-first-paint\">\n";
 
 /// The title of the home page, which names the site.
 pub fn site_title(pages: &[Page]) -> &str {
@@ -130,6 +139,7 @@ pub fn render_page(
             nav: navigation(&config.base_url, pages, index),
             pages: page_list(&config.base_url, pages, Some(index)),
             content: &rendered.html,
+            widgets: !rendered.widgets.is_empty(),
         },
     )
 }
@@ -164,6 +174,7 @@ pub fn not_found(config: &Config, names: &AssetNames, pages: &[Page]) -> String 
             nav: String::new(),
             pages: page_list(base, pages, None),
             content: &content,
+            widgets: false,
         },
     )
 }
@@ -187,6 +198,8 @@ fn fill_shell(config: &Config, names: &AssetNames, site_title: &str, parts: &Pag
     values.insert("style", format!("{base}{}", names.style));
     values.insert("script", format!("{base}{}", names.script));
     values.insert("loader", format!("{base}{}", names.loader));
+    let hint = if parts.widgets { BUNDLE_HINT } else { "" };
+    values.insert("bundle_hint", hint.to_string());
     let root = config.site_url.as_deref().unwrap_or(base);
     values.insert("canonical", meta::page_url(root, parts.path));
     values.insert(

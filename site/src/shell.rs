@@ -24,6 +24,7 @@ pub const SLOTS: &[&str] = &[
     "base",
     "style",
     "loader",
+    "bundle_hint",
     "heading",
     "toc",
     "nav",

@@ -9,6 +9,7 @@ use contract::block::{self, BlockError};
 use contract::{Placeholder, Segment};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
+use crate::assets::OutputFile;
 use crate::diagnostic::Diagnostic;
 use crate::fallback;
 
@@ -58,8 +59,15 @@ fn key_line(body: &str, key: &str) -> usize {
 }
 
 /// The figure of a block: placeholder with its static figure, caption and challenges.
-pub fn figure_html(placeholder: &Placeholder) -> String {
-    let figure = fallback::figure(placeholder);
+/// The static figure's SVG files, addressed under `base`, go into `files`.
+pub fn figure_html(placeholder: &Placeholder, base: &str, files: &mut Vec<OutputFile>) -> String {
+    let figure = fallback::figure(placeholder, base);
+    files.extend(
+        figure
+            .files
+            .iter()
+            .map(|(path, svg)| OutputFile::text(path.clone(), svg.clone().into_bytes())),
+    );
     let attributes: String = placeholder
         .attributes()
         .iter()
@@ -96,7 +104,7 @@ pub fn figure_html(placeholder: &Placeholder) -> String {
          <div class=\"widget\"{attributes}>\
          <div class=\"widget-fallback\">{svg}<p class=\"widget-description\">{description}</p></div>\
          </div>{figcaption}{challenges}</figure>\n",
-        svg = figure.svg,
+        svg = figure.html,
         description = text(&figure.description),
     )
 }
@@ -149,7 +157,7 @@ mod tests {
             line: 10,
         };
         parse_block(name, body, &place, &mut diagnostics)
-            .map(|p| figure_html(&p))
+            .map(|p| figure_html(&p, "/", &mut Vec::new()))
             .ok_or_else(|| diagnostics.iter().map(ToString::to_string).collect())
     }
 
