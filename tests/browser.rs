@@ -262,7 +262,7 @@ async fn model_page_shows_real_measurements() {
     )
     .await;
     let section = browser
-        .eval("const M = document.querySelectorAll('.measured-machine'); return [document.querySelectorAll('.measured-chart > svg').length, M[0].textContent, document.querySelectorAll('.measured-chart + .table-wrap tbody tr').length, document.querySelectorAll('.measured-chart svg.theme-light').length, document.querySelectorAll('.measured-chart svg.theme-dark').length, M.length > 1 ? M[1].textContent : '']")
+        .eval("const M = document.querySelectorAll('.measured-machine'); return [document.querySelectorAll('.measured-chart > svg').length, M[0].textContent, document.querySelectorAll('.measured-chart + .table-wrap tbody tr').length, document.querySelectorAll('.measured-chart img.theme-light').length, document.querySelectorAll('.measured-chart img.theme-dark').length, M.length > 1 ? M[1].textContent : '']")
         .await;
     // The servers without a database: throughput, and latency.
     assert_eq!(section[0], json!(2), "{section}");
@@ -274,8 +274,16 @@ async fn model_page_shows_real_measurements() {
         "{section}"
     );
     assert!(section[2].as_u64().unwrap() >= 10, "{section}");
-    // The database series: throughput, p99 and p50 per series, in both themes.
+    // The database series: throughput, p99 and p50 per series, in both themes, each an
+    // image of an SVG file; the reader's theme's all arrive.
     let light = section[3].as_u64().unwrap();
+    browser
+        .wait_for(
+            "the database charts",
+            "const I = [...document.querySelectorAll('.measured-chart img.theme-light')]; return I.every((i) => i.complete && i.naturalWidth > 0)",
+            Duration::from_secs(10),
+        )
+        .await;
     assert!(light >= 3 * 6, "{section}");
     assert_eq!(section[3], section[4], "{section}");
     assert!(

@@ -51,7 +51,10 @@ impl OutputFile {
             Copies::Compress => {
                 vec![
                     ("gz", gzip(&self.bytes).into()),
-                    ("br", brotli(&self.bytes).into()),
+                    (
+                        "br",
+                        brotli(&self.bytes, self.path.starts_with("assets/figures/")).into(),
+                    ),
                 ]
             }
             Copies::Ready(gz, br) => vec![("gz", gz.into()), ("br", br.into())],
@@ -93,13 +96,20 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().expect("writing to memory")
 }
 
-/// Quality 10 for most files; 9 for the two pages of several hundred KB (their inline
-/// fallback charts), where 10 took 0.45 s of a 1.2 s build for 16% less (index.html:
-/// 32.4 KB against 37.7 KB), and the build must stay under a second.
-pub fn brotli(bytes: &[u8]) -> Vec<u8> {
+/// Quality 10 for the small files (styles, scripts, short pages); 9 where quality 10
+/// costs the build more than it is worth, since the build must stay under a second:
+/// pages over 64 KB (the article's 131 KB took 0.3 s at quality 10, for 22.6 KB against
+/// 24.4 KB), and the build-time figures (`big_or_many`: about 140 small SVG files under
+/// `assets/figures/`, 0.5 s at quality 10 for 8% less, each fetched only when a reader
+/// nears it).
+pub fn brotli(bytes: &[u8], big_or_many: bool) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
-        quality: if bytes.len() > 256 * 1024 { 9 } else { 10 },
+        quality: if big_or_many || bytes.len() > 64 * 1024 {
+            9
+        } else {
+            10
+        },
         lgwin: 22,
         ..Default::default()
     };
@@ -131,7 +141,7 @@ mod tests {
         .unwrap();
         assert_eq!(decoded, text);
         let mut decoded = Vec::new();
-        brotli::BrotliDecompress(&mut &brotli(&text)[..], &mut decoded).unwrap();
+        brotli::BrotliDecompress(&mut &brotli(&text, false)[..], &mut decoded).unwrap();
         assert_eq!(decoded, text);
     }
 }

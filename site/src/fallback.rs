@@ -2,10 +2,7 @@
 //! widget's own figure (`chart::Figure`) run at build time for a few simulated seconds
 //! (deterministic for its seed) and drawn into SVG by the same code that draws the live
 //! canvases, with a text description and the live values its caption shows.
-//!
-//! Each panel's SVG is a file of its own under `assets/figures/`, shown by an `<img>`:
-//! inline, the article's figures in both themes made an 820 KB page that a phone spent
-//! most of a second parsing before a widget could start, and a reader sees one theme.
+//! Each panel's SVG is a file of its own ([`crate::figure_image`]).
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
@@ -14,7 +11,8 @@ use chart::{Figure, Look};
 use contract::{LiveValue, Placeholder};
 use plotters::prelude::*;
 
-use crate::assets::hashed_name;
+use crate::assets::OutputFile;
+use crate::figure_image;
 
 const WIDTH: u32 = 640;
 
@@ -22,8 +20,8 @@ const WIDTH: u32 = 640;
 pub struct Fallback {
     /// The rows of `<img>` elements, one per panel and theme.
     pub html: String,
-    /// The SVG files they show: path under the output root, and the SVG.
-    pub files: Vec<(String, String)>,
+    /// The SVG files they show.
+    pub files: Vec<OutputFile>,
     pub description: String,
     values: Vec<(LiveValue, Option<f64>)>,
 }
@@ -112,17 +110,15 @@ fn draw(placeholder: &Placeholder, base: &str) -> Fallback {
                 ..Look::still()
             };
             let drawn = draw_svg(WIDTH, panel.height, |area| figure.draw(index, area, &look));
-            let path = format!(
-                "assets/figures/{}",
-                hashed_name("figure.svg", drawn.as_bytes())
+            let (image, file) = figure_image::image(
+                drawn,
+                &format!("widget-chart theme-{theme}"),
+                panel.label,
+                (WIDTH, panel.height),
+                base,
             );
-            svg.push_str(&format!(
-                "<img class=\"widget-chart theme-{theme}\" src=\"{base}{path}\" alt=\"{}\" \
-                 width=\"{WIDTH}\" height=\"{}\" loading=\"lazy\" decoding=\"async\">",
-                html_escape::encode_double_quoted_attribute(panel.label),
-                panel.height,
-            ));
-            files.push((path, drawn));
+            svg.push_str(&image);
+            files.push(file);
         }
         if let Some(caption) = figure.caption(index) {
             svg = format!(

@@ -8,6 +8,7 @@ mod content;
 mod diagnostic;
 mod embed;
 mod fallback;
+mod figure_image;
 mod headers;
 mod highlight;
 mod keys_table;

@@ -9,6 +9,7 @@ use crate::assets::OutputFile;
 use crate::content::{output_name, Page};
 use crate::diagnostic::{line_of, Diagnostic};
 use crate::embed::{self, WidgetUse};
+use crate::figure_image::ImageFiles;
 use crate::{highlight, keys_table, measured, measured_db, validation, widget};
 
 /// Blocks the build can generate: ```` ```generated NAME ````.
@@ -148,15 +149,22 @@ pub fn render(page: &Page, context: &Context, diagnostics: &mut Vec<Diagnostic>)
                 let code = code_block_text(&mut parser);
                 let mut words = info.split_whitespace();
                 let html = match words.next() {
-                    Some("generated") => generated(words.next().unwrap_or(""), context)
-                        .unwrap_or_else(|message| {
-                            diagnostics.push(Diagnostic::new(
-                                &page.path,
-                                line(range.start),
-                                message,
-                            ));
-                            String::new()
-                        }),
+                    Some("generated") => {
+                        let mut figures = ImageFiles {
+                            base: context.base,
+                            files: &mut out.figures,
+                        };
+                        generated(words.next().unwrap_or(""), context, &mut figures).unwrap_or_else(
+                            |message| {
+                                diagnostics.push(Diagnostic::new(
+                                    &page.path,
+                                    line(range.start),
+                                    message,
+                                ));
+                                String::new()
+                            },
+                        )
+                    }
                     language => code_block(&code, language.unwrap_or("")),
                 };
                 events.push(Event::Html(html.into()));
@@ -239,11 +247,11 @@ fn code_block_text<'a>(
 }
 
 /// What a ```` ```generated NAME ```` block becomes.
-fn generated(name: &str, context: &Context) -> Result<String, String> {
+fn generated(name: &str, context: &Context, figures: &mut ImageFiles) -> Result<String, String> {
     match name {
         "validation" => Ok(validation::table().to_string()),
         "measured" => measured::section(context.measured),
-        "measured-db" => measured_db::section(context.measured_db),
+        "measured-db" => measured_db::section(context.measured_db, figures),
         "reproduction" => measured_db::reproduction(context.measured_db),
         "keys" => Ok(keys_table::table()),
         other => Err(format!(

@@ -10,6 +10,8 @@ use contract::measured::{DbMeasurements, DbSeries, Figures};
 use html_escape::encode_text as text;
 use plotters::prelude::*;
 
+use crate::figure_image::{self, ImageFiles};
+
 pub const FILE: &str = "data/measured-db.json";
 
 /// The measurements of the content folder: `Ok(None)` when it has none.
@@ -17,7 +19,7 @@ pub fn load(content: &Path) -> Result<Option<DbMeasurements>, String> {
     crate::measured::load_json(content, FILE, "a database measurements file")
 }
 
-pub fn section(data: Option<&DbMeasurements>) -> Result<String, String> {
+pub fn section(data: Option<&DbMeasurements>, figures: &mut ImageFiles) -> Result<String, String> {
     let data = data.ok_or_else(|| {
         format!("no {FILE} in the content (run `python3 bench/real/run_db.py` to measure)")
     })?;
@@ -52,7 +54,7 @@ pub fn section(data: Option<&DbMeasurements>) -> Result<String, String> {
     });
     html.push_str(&agreement_table(data));
     for series in data.series.iter().filter(|s| s.status == "ok") {
-        html.push_str(&series_figure(series));
+        html.push_str(&series_figure(series, figures));
     }
     html.push_str(&misses(data));
     Ok(html)
@@ -163,25 +165,28 @@ fn percent(x: Option<f64>) -> String {
     x.map_or("–".into(), |x| format!("{:.0}%", x * 100.0))
 }
 
-fn series_figure(s: &DbSeries) -> String {
+fn series_figure(s: &DbSeries, figures: &mut ImageFiles) -> String {
     let name = if s.label.is_empty() { &s.id } else { &s.label };
     let throughput = chart_svg(
         s,
         "throughput (requests/s)",
         &|f| f.throughput_rps,
         &[("measured", false), ("simulated", true)],
+        figures,
     );
     let latency = chart_svg(
         s,
         "latency (ms)",
         &|f| f.p99_ms,
         &[("p99 measured", false), ("p99 simulated", true)],
+        figures,
     );
     let median = chart_svg(
         s,
         "latency (ms)",
         &|f| f.p50_ms,
         &[("p50 measured", false), ("p50 simulated", true)],
+        figures,
     );
     format!(
         "<figure class=\"measured-chart\"><div class=\"widget-row widget-charts\">{throughput}{latency}{median}</div>\
@@ -202,6 +207,7 @@ fn chart_svg(
     y_label: &str,
     value: &dyn Fn(&Figures) -> f64,
     lines: &[(&str, bool)],
+    figures: &mut ImageFiles,
 ) -> String {
     let data: Vec<(&str, Vec<(f64, f64)>)> = lines
         .iter()
@@ -231,12 +237,15 @@ fn chart_svg(
             // Drawing into a String cannot fail.
             let _ = chart::draw_line_chart(&area, &chart, palette, 1.0);
         }
-        let open_end = svg.find('>').unwrap_or(0);
-        out.push_str(&format!(
-            "<svg class=\"widget-chart theme-{theme}\" viewBox=\"0 0 320 220\" role=\"img\" aria-label=\"{}: {y_label}, measured and simulated\" xmlns=\"http://www.w3.org/2000/svg\"{}",
-            html_escape::encode_double_quoted_attribute(&s.id),
-            &svg[open_end..]
-        ));
+        let (image, file) = figure_image::image(
+            svg,
+            &format!("widget-chart theme-{theme}"),
+            &format!("{}: {y_label}, measured and simulated", s.id),
+            (320, 220),
+            figures.base,
+        );
+        out.push_str(&image);
+        figures.files.push(file);
     }
     out
 }

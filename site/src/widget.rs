@@ -62,12 +62,7 @@ fn key_line(body: &str, key: &str) -> usize {
 /// The static figure's SVG files, addressed under `base`, go into `files`.
 pub fn figure_html(placeholder: &Placeholder, base: &str, files: &mut Vec<OutputFile>) -> String {
     let figure = fallback::figure(placeholder, base);
-    files.extend(
-        figure
-            .files
-            .iter()
-            .map(|(path, svg)| OutputFile::text(path.clone(), svg.clone().into_bytes())),
-    );
+    files.extend(figure.files.iter().cloned());
     let attributes: String = placeholder
         .attributes()
         .iter()
