@@ -61,8 +61,9 @@ def one_load(url: str) -> float:
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
         driver.get(url)
         # On this screen the first widget starts just below the first screen, and the
-        # page loads the widgets only as one comes within 100 px of view: the reader
-        # here goes straight to it once the page has loaded.
+        # page mounts a widget only as it comes within 100 px of view (the bundle itself
+        # is fetched from the first paint on): the reader here goes straight to it once
+        # the page has loaded.
         driver.execute_script("document.querySelector('.widget[data-widget]').scrollIntoView({block: 'center'})")
         import time
         for _ in range(600):

@@ -96,6 +96,28 @@ async fn widget_mounts_draws_and_answers_its_controls_under_a_sub_path() {
         .await;
     assert_eq!(inked, json!(true));
 
+    // The bundle was fetched once (the loader asks for it at first paint, a widget's
+    // mount waits on the same request), and of the static figures, only the theme shown
+    // (light, the browser's default) was fetched. The live widgets replaced their static
+    // figures, so the page's HTML says which images the dark theme has.
+    let fetched = browser
+        .eval(
+            "const names = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname); \
+             const page = new XMLHttpRequest(); page.open('GET', location.href, false); page.send(); \
+             const html = new DOMParser().parseFromString(page.responseText, 'text/html'); \
+             const dark = [...html.querySelectorAll('img.theme-dark')].map((i) => new URL(i.getAttribute('src'), location.href).pathname); \
+             return [names.filter((n) => n.includes('/assets/widgets_bg.')).length, \
+                     names.filter((n) => dark.includes(n)).length, dark.length]",
+        )
+        .await;
+    assert_eq!(fetched[0], json!(1), "wasm requests: {fetched}");
+    assert_eq!(
+        fetched[1],
+        json!(0),
+        "dark-theme figures fetched: {fetched}"
+    );
+    assert!(fetched[2].as_u64().unwrap() > 0, "{fetched}");
+
     // One worker and forty clients with 200 ms of I/O each: about 5 requests a second.
     // The pool is the bottleneck: throughput settles near 1 / 0.205 s.
     let before = browser

@@ -36,7 +36,9 @@ function afterFirstPaint(run) {
   observer.observe({ type: "paint", buffered: true });
 }
 
-if (document.querySelector('meta[name="widget-bundle"]')) {
+// A reader who asked to save data fetches the bundle only for a widget they reach.
+const early = document.querySelector('meta[name="widget-bundle"]');
+if (early && !navigator.connection?.saveData) {
   // Each widget's mount reports a failure on that widget.
   afterFirstPaint(() => loadBundle().catch(() => {}));
 }

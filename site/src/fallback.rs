@@ -103,7 +103,7 @@ fn draw(placeholder: &Placeholder, base: &str) -> Fallback {
         }
         // Drawn in both themes; the page's style shows the reader's, and a browser
         // fetches only the image it shows.
-        let mut svg = String::new();
+        let mut images = String::new();
         for (theme, palette) in chart::THEMES {
             let look = Look {
                 palette,
@@ -117,23 +117,23 @@ fn draw(placeholder: &Placeholder, base: &str) -> Fallback {
                 (WIDTH, panel.height),
                 base,
             );
-            svg.push_str(&image);
+            images.push_str(&image);
             files.push(file);
         }
         if let Some(caption) = figure.caption(index) {
-            svg = format!(
-                "<figure class=\"widget-panel\"><figcaption>{}</figcaption>{svg}</figure>",
+            images = format!(
+                "<figure class=\"widget-panel\"><figcaption>{}</figcaption>{images}</figure>",
                 html_escape::encode_text(&caption)
             );
         }
         match rows.last_mut() {
-            Some((row, html)) if *row == panel.row => html.push_str(&svg),
-            _ => rows.push((panel.row, svg)),
+            Some((row, html)) if *row == panel.row => html.push_str(&images),
+            _ => rows.push((panel.row, images)),
         }
     }
     let mut html: String = rows
         .iter()
-        .map(|(row, svgs)| format!("<div class=\"{}\">{svgs}</div>", row.class()))
+        .map(|(row, images)| format!("<div class=\"{}\">{images}</div>", row.class()))
         .collect();
     if let Some(extra) = figure.html() {
         html.push_str(&extra);

@@ -179,9 +179,11 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
         overlay.as_ref(),
     ));
     fallback::end_build();
-    // A figure shown twice (the same block on two pages, or in an embed page) is one file.
+    // A figure shown twice (the same block on two pages, or in an embed page) is one file:
+    // its name is its content's hash.
     let mut seen = std::collections::HashSet::new();
-    files.retain(|file| seen.insert(file.path.clone()));
+    files
+        .retain(|file| !file.path.starts_with("assets/figures/") || seen.insert(file.path.clone()));
     for path in &static_files {
         let bytes = std::fs::read(config.content.join(path)).map_err(|source| BuildError::Io {
             path: config.content.join(path),

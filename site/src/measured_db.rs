@@ -226,6 +226,9 @@ fn chart_svg(
             .collect(),
     );
     chart.x_log = true;
+    // The image's only name for a screen reader: which series, and which lines.
+    let name = if s.label.is_empty() { &s.id } else { &s.label };
+    let labels: Vec<&str> = lines.iter().map(|(label, _)| *label).collect();
     let mut out = String::new();
     for (theme, palette) in chart::THEMES {
         let mut svg = String::new();
@@ -240,7 +243,7 @@ fn chart_svg(
         let (image, file) = figure_image::image(
             svg,
             &format!("widget-chart theme-{theme}"),
-            &format!("{}: {y_label}, measured and simulated", s.id),
+            &format!("{name}: {y_label}, {}", labels.join(" and ")),
             (320, 220),
             figures.base,
         );

@@ -80,8 +80,9 @@ pub fn assets(config: &Config) -> Vec<OutputFile> {
 }
 
 /// The loader as served: its whole-line comments are for readers of the source, and were
-/// over a third of its compressed size, which counts against the widgets' 250 KB. (Its
-/// own text has no template literal a `//` line could sit in.)
+/// over a third of its compressed size, which counts against the widgets' 250 KB. A
+/// loader of one's own (`site/assets/loader.js` beside the content) gets the same: a
+/// line that starts with `//` inside a template literal would go too, and ours has none.
 fn without_line_comments(js: &str) -> String {
     js.lines()
         .filter(|line| !line.trim_start().starts_with("//"))
@@ -327,6 +328,5 @@ mod tests {
                 .collect()
         };
         assert_eq!(code(&served), code(source));
-        assert!(served.len() < source.len() * 2 / 3, "{}", served.len());
     }
 }

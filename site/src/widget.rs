@@ -97,9 +97,9 @@ pub fn figure_html(placeholder: &Placeholder, base: &str, files: &mut Vec<Output
     format!(
         "<figure class=\"widget-figure\">\
          <div class=\"widget\"{attributes}>\
-         <div class=\"widget-fallback\">{svg}<p class=\"widget-description\">{description}</p></div>\
+         <div class=\"widget-fallback\">{images}<p class=\"widget-description\">{description}</p></div>\
          </div>{figcaption}{challenges}</figure>\n",
-        svg = figure.html,
+        images = figure.html,
         description = text(&figure.description),
     )
 }
