@@ -250,7 +250,7 @@ fn code_block_text<'a>(
 fn generated(name: &str, context: &Context, figures: &mut ImageFiles) -> Result<String, String> {
     match name {
         "validation" => Ok(validation::table().to_string()),
-        "measured" => measured::section(context.measured),
+        "measured" => measured::section(context.measured, figures),
         "measured-db" => measured_db::section(context.measured_db, figures),
         "reproduction" => measured_db::reproduction(context.measured_db),
         "keys" => Ok(keys_table::table()),

@@ -10,6 +10,8 @@ use contract::measured::{Measurements, Series};
 use html_escape::encode_text as text;
 use plotters::prelude::*;
 
+use crate::figure_image::{self, ImageFiles};
+
 pub const FILE: &str = "data/measured.json";
 
 /// The servers drawn on the charts; the table lists them all.
@@ -38,7 +40,7 @@ pub fn load_json<T: serde::de::DeserializeOwned>(
 }
 
 /// The model page's section, or why it cannot be drawn.
-pub fn section(data: Option<&Measurements>) -> Result<String, String> {
+pub fn section(data: Option<&Measurements>, figures: &mut ImageFiles) -> Result<String, String> {
     let data = data.ok_or_else(|| {
         format!("no {FILE} in the content (run `python3 bench/real/run.py` to measure)")
     })?;
@@ -54,7 +56,7 @@ pub fn section(data: Option<&Measurements>) -> Result<String, String> {
         text(&m.date),
     );
     for (workload, title) in [("io", "I/O-bound requests"), ("cpu", "CPU-bound requests")] {
-        html.push_str(&chart(data, workload, title));
+        html.push_str(&chart(data, workload, title, figures));
     }
     html.push_str(&table(data));
     if let Some(a) = &data.agreement {
@@ -68,7 +70,7 @@ pub fn section(data: Option<&Measurements>) -> Result<String, String> {
     Ok(html)
 }
 
-fn chart(data: &Measurements, workload: &str, title: &str) -> String {
+fn chart(data: &Measurements, workload: &str, title: &str, figures: &mut ImageFiles) -> String {
     let mut lines: Vec<(String, Vec<(f64, f64)>)> = Vec::new();
     for id in CHARTED {
         if let Some(s) = data.series(id, workload) {
@@ -91,18 +93,28 @@ fn chart(data: &Measurements, workload: &str, title: &str) -> String {
             .collect(),
     );
     chart.x_log = true;
-    let mut svg = String::new();
-    {
-        let area = SVGBackend::with_string(&mut svg, (640, 280)).into_drawing_area();
-        // Drawing into a String cannot fail.
-        let _ = chart::draw_line_chart(&area, &chart, &chart::LIGHT, 1.0);
+    // In both themes, as the widgets' figures are: the reader's is the one shown.
+    let mut images = String::new();
+    for (theme, palette) in chart::THEMES {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (640, 280)).into_drawing_area();
+            // Drawing into a String cannot fail.
+            let _ = chart::draw_line_chart(&area, &chart, palette, 1.0);
+        }
+        let (image, file) = figure_image::image(
+            svg,
+            &format!("widget-chart theme-{theme}"),
+            &format!("{title}: measured and simulated throughput"),
+            (640, 280),
+            figures.base,
+        );
+        images.push_str(&image);
+        figures.files.push(file);
     }
-    let open_end = svg.find('>').unwrap_or(0);
     format!(
-        "<figure class=\"measured-chart\"><svg class=\"widget-chart\" viewBox=\"0 0 640 280\" role=\"img\" \
-         aria-label=\"{title}: measured and simulated throughput\" xmlns=\"http://www.w3.org/2000/svg\"{}\
-         <figcaption>{title}: real servers measured on this machine against the simulation of the same scenario.</figcaption></figure>",
-        &svg[open_end..]
+        "<figure class=\"measured-chart\">{images}\
+         <figcaption>{title}: real servers measured on this machine against the simulation of the same scenario.</figcaption></figure>"
     )
 }
 
@@ -145,7 +157,15 @@ mod tests {
         assert!(data.machine_name().starts_with("2 cores"));
         let overlay = data.compare_overlay().expect("both series");
         assert!(overlay.series.iter().all(|s| s.points.len() >= 5));
-        let html = section(Some(&data)).unwrap();
-        assert!(html.contains("<svg") && html.contains("<table>"));
+        let mut files = Vec::new();
+        let mut figures = ImageFiles {
+            base: "/",
+            files: &mut files,
+        };
+        let html = section(Some(&data), &mut figures).unwrap();
+        assert!(
+            html.contains("<img class=\"widget-chart theme-dark\"") && html.contains("<table>")
+        );
+        assert_eq!(files.len(), 4, "two charts in two themes");
     }
 }
