@@ -9,10 +9,9 @@ use std::sync::{LazyLock, Mutex};
 
 use chart::{Figure, Look};
 use contract::{LiveValue, Placeholder};
-use plotters::prelude::*;
 
 use crate::assets::OutputFile;
-use crate::figure_image;
+use crate::figure_image::{self, ImageFiles};
 
 const WIDTH: u32 = 640;
 
@@ -101,25 +100,21 @@ fn draw(placeholder: &Placeholder, base: &str) -> Fallback {
         if !panel.fallback {
             continue;
         }
-        // Drawn in both themes; the page's style shows the reader's, and a browser
-        // fetches only the image it shows.
-        let mut images = String::new();
-        for (theme, palette) in chart::THEMES {
-            let look = Look {
-                palette,
-                ..Look::still()
-            };
-            let drawn = draw_svg(WIDTH, panel.height, |area| figure.draw(index, area, &look));
-            let (image, file) = figure_image::image(
-                drawn,
-                &format!("widget-chart theme-{theme}"),
-                panel.label,
-                (WIDTH, panel.height),
+        let mut images = figure_image::in_both_themes(
+            panel.label,
+            (WIDTH, panel.height),
+            &mut ImageFiles {
                 base,
-            );
-            images.push_str(&image);
-            files.push(file);
-        }
+                files: &mut files,
+            },
+            |area, palette| {
+                let look = Look {
+                    palette,
+                    ..Look::still()
+                };
+                figure.draw(index, area, &look)
+            },
+        );
         if let Some(caption) = figure.caption(index) {
             images = format!(
                 "<figure class=\"widget-panel\"><figcaption>{}</figcaption>{images}</figure>",
@@ -160,22 +155,6 @@ fn value(figure: &Figure, placeholder: &Placeholder, value: LiveValue) -> Option
         }
         other => figure.value(other),
     }
-}
-
-/// Draws into an SVG document of its own.
-fn draw_svg<F>(width: u32, height: u32, draw: F) -> String
-where
-    F: FnOnce(
-        &DrawingArea<SVGBackend, plotters::coord::Shift>,
-    ) -> Result<(), DrawingAreaErrorKind<std::io::Error>>,
-{
-    let mut text = String::new();
-    {
-        let area = SVGBackend::with_string(&mut text, (width, height)).into_drawing_area();
-        // Drawing into a String cannot fail.
-        let _ = draw(&area);
-    }
-    text
 }
 
 #[cfg(test)]

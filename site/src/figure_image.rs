@@ -3,7 +3,10 @@
 //! page that a phone spent most of a second parsing before any widget could start; as
 //! images, a browser fetches only the theme it shows, and only as the reader nears it.
 
+use chart::Palette;
 use html_escape::encode_double_quoted_attribute as attr;
+use plotters::coord::Shift;
+use plotters::prelude::*;
 
 use crate::assets::{hashed_name, OutputFile};
 
@@ -13,10 +16,45 @@ pub struct ImageFiles<'a> {
     pub files: &'a mut Vec<OutputFile>,
 }
 
+/// A chart drawn in both themes, an image each (the page's style shows the reader's
+/// theme, and a browser fetches only that one): their HTML. `draw` draws one theme.
+pub fn in_both_themes<F>(
+    label: &str,
+    (width, height): (u32, u32),
+    figures: &mut ImageFiles,
+    mut draw: F,
+) -> String
+where
+    F: FnMut(
+        &DrawingArea<SVGBackend, Shift>,
+        &'static Palette,
+    ) -> Result<(), DrawingAreaErrorKind<std::io::Error>>,
+{
+    let mut html = String::new();
+    for (theme, palette) in chart::THEMES {
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+            // Drawing into a String cannot fail.
+            let _ = draw(&area, palette);
+        }
+        let (image, file) = image(
+            svg,
+            &format!("widget-chart theme-{theme}"),
+            label,
+            (width, height),
+            figures.base,
+        );
+        html.push_str(&image);
+        figures.files.push(file);
+    }
+    html
+}
+
 /// The `<img>` that shows `svg`, addressed under `base`, and the file it needs.
 /// `class` names the theme (`theme-light`, `theme-dark`) for the page's style; `label`
 /// is the text a screen reader gives for the chart.
-pub fn image(
+fn image(
     svg: String,
     class: &str,
     label: &str,

@@ -8,7 +8,6 @@ use std::path::Path;
 
 use contract::measured::{Measurements, Series};
 use html_escape::encode_text as text;
-use plotters::prelude::*;
 
 use crate::figure_image::{self, ImageFiles};
 
@@ -93,25 +92,12 @@ fn chart(data: &Measurements, workload: &str, title: &str, figures: &mut ImageFi
             .collect(),
     );
     chart.x_log = true;
-    // In both themes, as the widgets' figures are: the reader's is the one shown.
-    let mut images = String::new();
-    for (theme, palette) in chart::THEMES {
-        let mut svg = String::new();
-        {
-            let area = SVGBackend::with_string(&mut svg, (640, 280)).into_drawing_area();
-            // Drawing into a String cannot fail.
-            let _ = chart::draw_line_chart(&area, &chart, palette, 1.0);
-        }
-        let (image, file) = figure_image::image(
-            svg,
-            &format!("widget-chart theme-{theme}"),
-            &format!("{title}: measured and simulated throughput"),
-            (640, 280),
-            figures.base,
-        );
-        images.push_str(&image);
-        figures.files.push(file);
-    }
+    let images = figure_image::in_both_themes(
+        &format!("{title}: measured and simulated throughput"),
+        (640, 280),
+        figures,
+        |area, palette| chart::draw_line_chart(area, &chart, palette, 1.0),
+    );
     format!(
         "<figure class=\"measured-chart\">{images}\
          <figcaption>{title}: real servers measured on this machine against the simulation of the same scenario.</figcaption></figure>"

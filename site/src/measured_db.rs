@@ -8,7 +8,6 @@ use std::path::Path;
 
 use contract::measured::{DbMeasurements, DbSeries, Figures};
 use html_escape::encode_text as text;
-use plotters::prelude::*;
 
 use crate::figure_image::{self, ImageFiles};
 
@@ -229,28 +228,15 @@ fn chart_svg(
     // The image's only name for a screen reader: which series, and which lines.
     let name = if s.label.is_empty() { &s.id } else { &s.label };
     let labels: Vec<&str> = lines.iter().map(|(label, _)| *label).collect();
-    let mut out = String::new();
-    for (theme, palette) in chart::THEMES {
-        let mut svg = String::new();
-        {
-            // Drawn at about the size it is shown at, two to a row in the text's column,
-            // so that its labels are the size of a widget's (a larger drawing scaled
-            // down left them about 7 px tall).
-            let area = SVGBackend::with_string(&mut svg, (320, 220)).into_drawing_area();
-            // Drawing into a String cannot fail.
-            let _ = chart::draw_line_chart(&area, &chart, palette, 1.0);
-        }
-        let (image, file) = figure_image::image(
-            svg,
-            &format!("widget-chart theme-{theme}"),
-            &format!("{name}: {y_label}, {}", labels.join(" and ")),
-            (320, 220),
-            figures.base,
-        );
-        out.push_str(&image);
-        figures.files.push(file);
-    }
-    out
+    // Drawn at about the size it is shown at, two to a row in the text's column, so that
+    // its labels are the size of a widget's (a larger drawing scaled down left them about
+    // 7 px tall).
+    figure_image::in_both_themes(
+        &format!("{name}: {y_label}, {}", labels.join(" and ")),
+        (320, 220),
+        figures,
+        |area, palette| chart::draw_line_chart(area, &chart, palette, 1.0),
+    )
 }
 
 fn misses(data: &DbMeasurements) -> String {
