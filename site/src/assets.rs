@@ -22,6 +22,9 @@ pub enum Copies {
     None,
     /// Made when the file is written (and only if the build compresses).
     Compress,
+    /// The same, for one of many small files (the build-time figures): brotli at quality 9,
+    /// see [`brotli`].
+    CompressOneOfMany,
     /// Made ahead of time: gzip, brotli.
     Ready(&'static [u8], &'static [u8]),
 }
@@ -44,17 +47,24 @@ impl OutputFile {
         }
     }
 
+    /// A text file that gets compressed copies, one of many small ones.
+    pub fn one_of_many(path: String, bytes: impl Into<Cow<'static, [u8]>>) -> Self {
+        OutputFile {
+            path,
+            bytes: bytes.into(),
+            copies: Copies::CompressOneOfMany,
+        }
+    }
+
     /// The compressed copies to write beside the file: (extension, bytes).
     pub fn compressed_copies(&self) -> Vec<(&'static str, Cow<'static, [u8]>)> {
         match self.copies {
             Copies::None => Vec::new(),
-            Copies::Compress => {
+            Copies::Compress | Copies::CompressOneOfMany => {
+                let many = matches!(self.copies, Copies::CompressOneOfMany);
                 vec![
                     ("gz", gzip(&self.bytes).into()),
-                    (
-                        "br",
-                        brotli(&self.bytes, self.path.starts_with("assets/figures/")).into(),
-                    ),
+                    ("br", brotli(&self.bytes, many).into()),
                 ]
             }
             Copies::Ready(gz, br) => vec![("gz", gz.into()), ("br", br.into())],
@@ -99,13 +109,13 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 /// Quality 10 for the small files (styles, scripts, short pages); 9 where quality 10
 /// costs the build more than it is worth, since the build must stay under a second:
 /// pages over 64 KB (the article's 131 KB took 0.3 s at quality 10, for 22.6 KB against
-/// 24.4 KB), and the build-time figures (`big_or_many`: about 140 small SVG files under
+/// 24.4 KB), and the build-time figures (`one_of_many`: about 140 small SVG files under
 /// `assets/figures/`, 0.5 s at quality 10 for 8% less, each fetched only when a reader
 /// nears it).
-pub fn brotli(bytes: &[u8], big_or_many: bool) -> Vec<u8> {
+pub fn brotli(bytes: &[u8], one_of_many: bool) -> Vec<u8> {
     let mut out = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
-        quality: if big_or_many || bytes.len() > 64 * 1024 {
+        quality: if one_of_many || bytes.len() > 64 * 1024 {
             9
         } else {
             10

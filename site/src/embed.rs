@@ -10,6 +10,7 @@ use contract::{Caption, Options, Placeholder, Scenario, WidgetKind};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
 use crate::assets::OutputFile;
+use crate::figure_image::ImageFiles;
 use crate::page::AssetNames;
 use crate::{widget, Config};
 
@@ -73,7 +74,13 @@ pub fn pages(
                     config,
                     names,
                     kind,
-                    &widget::figure_html(&placeholder, &config.base_url, &mut figures),
+                    &widget::figure_html(
+                        &placeholder,
+                        &mut ImageFiles {
+                            base: &config.base_url,
+                            files: &mut figures,
+                        },
+                    ),
                     article,
                 )
                 .into_bytes(),

@@ -10,6 +10,9 @@ use plotters::prelude::*;
 
 use crate::assets::{hashed_name, OutputFile};
 
+/// The folder of the output that holds the charts' files.
+pub const FOLDER: &str = "assets/figures/";
+
 /// Where a page's build-time charts go: their address prefix and the files they need.
 pub struct ImageFiles<'a> {
     pub base: &'a str,
@@ -61,16 +64,13 @@ fn image(
     (width, height): (u32, u32),
     base: &str,
 ) -> (String, OutputFile) {
-    let path = format!(
-        "assets/figures/{}",
-        hashed_name("figure.svg", svg.as_bytes())
-    );
+    let path = format!("{FOLDER}{}", hashed_name("figure.svg", svg.as_bytes()));
     let html = format!(
         "<img class=\"{class}\" src=\"{base}{path}\" alt=\"{}\" width=\"{width}\" \
          height=\"{height}\" loading=\"lazy\" decoding=\"async\">",
         attr(label)
     );
-    (html, OutputFile::text(path, svg.into_bytes()))
+    (html, OutputFile::one_of_many(path, svg.into_bytes()))
 }
 
 #[cfg(test)]

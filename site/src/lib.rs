@@ -134,7 +134,7 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
     let needs_validation = pages
         .iter()
         .any(|p| p.body.contains("```generated validation"));
-    let rendered: Vec<_> = std::thread::scope(|scope| {
+    let mut rendered: Vec<_> = std::thread::scope(|scope| {
         scope.spawn(|| {
             if needs_validation {
                 validation::table();
@@ -165,10 +165,10 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
     }
     let mut files = page::assets(config);
     let asset_names = page::AssetNames::of(&files);
-    for (index, (source, rendered)) in pages.iter().zip(&rendered).enumerate() {
-        let html = page::render_page(config, &asset_names, &pages, index, source, rendered);
+    for (index, (source, rendered)) in pages.iter().zip(&mut rendered).enumerate() {
+        let html = page::render_page(config, &asset_names, &pages, index, source, &*rendered);
         files.push(OutputFile::text(source.output(), html.into_bytes()));
-        files.extend(rendered.figures.iter().cloned());
+        files.append(&mut rendered.figures);
     }
     let overlay = measured.as_ref().and_then(|m| m.compare_overlay());
     files.extend(extra_pages(
@@ -182,8 +182,9 @@ pub fn check(config: &Config) -> Result<Summary, BuildError> {
     // A figure shown twice (the same block on two pages, or in an embed page) is one file:
     // its name is its content's hash.
     let mut seen = std::collections::HashSet::new();
-    files
-        .retain(|file| !file.path.starts_with("assets/figures/") || seen.insert(file.path.clone()));
+    files.retain(|file| {
+        !file.path.starts_with(figure_image::FOLDER) || seen.insert(file.path.clone())
+    });
     for path in &static_files {
         let bytes = std::fs::read(config.content.join(path)).map_err(|source| BuildError::Io {
             path: config.content.join(path),

@@ -133,7 +133,13 @@ pub fn render(page: &Page, context: &Context, diagnostics: &mut Vec<Diagnostic>)
                     events.push(Event::Html(
                         format!(
                             "{}{}",
-                            widget::figure_html(&block.placeholder, context.base, &mut out.figures),
+                            widget::figure_html(
+                                &block.placeholder,
+                                &mut ImageFiles {
+                                    base: context.base,
+                                    files: &mut out.figures,
+                                }
+                            ),
                             embed::copy_button(context.root, &block)
                         )
                         .into(),

@@ -77,7 +77,7 @@ fn agreement_table(data: &DbMeasurements) -> String {
             };
             format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                text(if s.label.is_empty() { &s.id } else { &s.label }),
+                text(series_name(s)),
                 text(&s.regime),
                 judged.len(),
                 count(|a| a.throughput_ok),
@@ -131,7 +131,7 @@ pub fn reproduction(data: Option<&DbMeasurements>) -> Result<String, String> {
             format!(
                 "<tr><th scope=\"row\">{}<br><small>{request} ({shape}); {processes}, {} each, {} at pgbouncer; {} clients</small></th>\
                  <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                text(if s.label.is_empty() { &s.id } else { &s.label }),
+                text(series_name(s)),
                 if s.db_pool == 1 { "1 connection".to_string() } else { format!("{} connections", s.db_pool) },
                 s.bouncer_pool,
                 p.clients,
@@ -164,8 +164,17 @@ fn percent(x: Option<f64>) -> String {
     x.map_or("–".into(), |x| format!("{:.0}%", x * 100.0))
 }
 
+/// A series as the page names it: its label, or its id when it has none.
+fn series_name(s: &DbSeries) -> &str {
+    if s.label.is_empty() {
+        &s.id
+    } else {
+        &s.label
+    }
+}
+
 fn series_figure(s: &DbSeries, figures: &mut ImageFiles) -> String {
-    let name = if s.label.is_empty() { &s.id } else { &s.label };
+    let name = series_name(s);
     let throughput = chart_svg(
         s,
         "throughput (requests/s)",
@@ -226,7 +235,7 @@ fn chart_svg(
     );
     chart.x_log = true;
     // The image's only name for a screen reader: which series, and which lines.
-    let name = if s.label.is_empty() { &s.id } else { &s.label };
+    let name = series_name(s);
     let labels: Vec<&str> = lines.iter().map(|(label, _)| *label).collect();
     // Drawn at about the size it is shown at, two to a row in the text's column, so that
     // its labels are the size of a widget's (a larger drawing scaled down left them about

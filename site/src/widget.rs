@@ -9,9 +9,9 @@ use contract::block::{self, BlockError};
 use contract::{Placeholder, Segment};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
-use crate::assets::OutputFile;
 use crate::diagnostic::Diagnostic;
 use crate::fallback;
+use crate::figure_image::ImageFiles;
 
 /// Where a block's body starts, for messages.
 pub struct Place<'a> {
@@ -59,10 +59,10 @@ fn key_line(body: &str, key: &str) -> usize {
 }
 
 /// The figure of a block: placeholder with its static figure, caption and challenges.
-/// The static figure's SVG files, addressed under `base`, go into `files`.
-pub fn figure_html(placeholder: &Placeholder, base: &str, files: &mut Vec<OutputFile>) -> String {
-    let figure = fallback::figure(placeholder, base);
-    files.extend(figure.files.iter().cloned());
+/// The static figure's SVG files go into `figures`.
+pub fn figure_html(placeholder: &Placeholder, figures: &mut ImageFiles) -> String {
+    let mut figure = fallback::figure(placeholder, figures.base);
+    figures.files.append(&mut figure.files);
     let attributes: String = placeholder
         .attributes()
         .iter()
@@ -152,7 +152,16 @@ mod tests {
             line: 10,
         };
         parse_block(name, body, &place, &mut diagnostics)
-            .map(|p| figure_html(&p, "/", &mut Vec::new()))
+            .map(|p| {
+                let mut files = Vec::new();
+                figure_html(
+                    &p,
+                    &mut ImageFiles {
+                        base: "/",
+                        files: &mut files,
+                    },
+                )
+            })
             .ok_or_else(|| diagnostics.iter().map(ToString::to_string).collect())
     }
 
