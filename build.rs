@@ -109,11 +109,33 @@ fn compile_widgets(manifest_dir: &Path, target_dir: &Path) -> PathBuf {
             cmd.env_remove(key.as_ref());
         }
     }
+    cmd.env("CARGO_ENCODED_RUSTFLAGS", remapped_registry_paths());
     run(&mut cmd);
     target_dir
         .join(WASM_TARGET)
         .join("wasm-release")
         .join("widgets.wasm")
+}
+
+/// Panic messages carry the source path of the crate they come from. Without the
+/// registry's folder in front (`/root/.cargo/registry/src/index.crates.io-…/`) the
+/// bundle is smaller and the same on every machine, whatever its cargo home.
+fn remapped_registry_paths() -> String {
+    let home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let Some(Ok(indexes)) = home.map(|home| std::fs::read_dir(home.join("registry").join("src")))
+    else {
+        return String::new();
+    };
+    let mut flags: Vec<String> = indexes
+        .flatten()
+        .map(|index| format!("--remap-path-prefix={}/=", index.path().display()))
+        .collect();
+    // The same flags in the same order whatever order the folder lists them in, so the
+    // nested build's cache holds.
+    flags.sort();
+    flags.join("\x1f")
 }
 
 fn generate_bindings(wasm: &Path, out_dir: &Path) {

@@ -14,6 +14,8 @@ pub use figure::{Figure, Look, Panel, Row};
 /// The two themes, for drawing a static figure in both.
 pub const THEMES: [(&str, &Palette); 2] = [("light", &LIGHT), ("dark", &DARK)];
 
+use plotters::coord::ranged1d::BoldPoints;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -188,8 +190,14 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         x1 = x0 + 1.0;
     }
     let label_font = ("sans-serif", px(12.0)).into_font().color(&palette.text);
-    // Room for the widest tick label ("20,000") beside the axis title, so they never overlap.
-    let widest = contract::live::format_number(chart.y_max()).chars().count() as f64;
+    // Room for the widest tick label ("20,000", "0.50") beside the axis title, so they
+    // never overlap: the labels are those the mesh will draw, not only the top one.
+    let widest = RangedCoordf64::from(0.0..chart.y_max())
+        .key_points(BoldPoints(Y_LABELS))
+        .iter()
+        .map(|&v| contract::live::format_number(v).chars().count())
+        .max()
+        .unwrap_or(1) as f64;
     let y_label_area = px((7.0 * widest + 28.0_f64).max(42.0));
     // The key sits above the plot, where it can never hide a line: in one row from the
     // plot's left edge when it fits, else in as few rows as it needs from the chart's
@@ -232,7 +240,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         .x_desc(chart.x_label)
         .y_desc(chart.y_label)
         .x_labels(6)
-        .y_labels(5)
+        .y_labels(Y_LABELS)
         .x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
         .label_style(label_font.clone())
@@ -275,6 +283,9 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     draw_key(area, &key, chart, palette, scale)?;
     area.present()
 }
+
+/// Tick labels on a line chart's value axis, at most.
+const Y_LABELS: usize = 5;
 
 /// Height of a row of the key, px before scaling.
 const KEY_ROW_PX: f64 = 18.0;
@@ -404,5 +415,57 @@ mod tests {
             svg.contains("\ntheory\n</text>"),
             "the guide is labelled: {svg}"
         );
+    }
+
+    /// At 0 s nothing has finished, and the value axis runs 0 to 1 with a "0.50" tick:
+    /// wider than the top label the room used to be measured on.
+    #[test]
+    fn value_axis_labels_clear_the_axis_title() {
+        let chart = LineChart {
+            x_label: "time (s)",
+            y_label: "throughput (requests/s)",
+            x_range: (0.0, 10.0),
+            series: vec![],
+            x_log: false,
+            marker: None,
+            guides: vec![],
+        };
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (460, 220)).into_drawing_area();
+            draw_line_chart(&area, &chart, &LIGHT, 1.0).unwrap();
+        }
+        let attribute = |element: &str, name: &str| -> f64 {
+            let start = element.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            let rest = &element[start..];
+            rest[..rest.find('"').unwrap()].parse().unwrap()
+        };
+        let texts: Vec<(&str, &str)> = svg
+            .split("<text")
+            .skip(1)
+            .map(|t| {
+                let (element, rest) = t.split_once('>').unwrap();
+                (element, rest.split("</text>").next().unwrap().trim())
+            })
+            .collect();
+        let (title, _) = texts
+            .iter()
+            .find(|(_, text)| text.starts_with("throughput"))
+            .unwrap();
+        let title_right = attribute(title, "x") + attribute(title, "font-size");
+        let ticks: Vec<_> = texts
+            .iter()
+            .filter(|(element, _)| element.contains("text-anchor=\"end\""))
+            .collect();
+        assert!(ticks.iter().any(|(_, text)| *text == "0.50"), "{svg}");
+        for (element, text) in ticks {
+            // A digit is at most 0.6 em wide in a sans-serif face.
+            let width = 0.6 * attribute(element, "font-size") * text.chars().count() as f64;
+            let left = attribute(element, "x") - width;
+            assert!(
+                left > title_right + 2.0,
+                "{text} at {left} meets the title at {title_right}"
+            );
+        }
     }
 }
