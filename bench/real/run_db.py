@@ -80,7 +80,8 @@ class Series:
 
 
 G = ("Grinberg 2020 in miniature: one SELECT pg_sleep(0.02) per request through pgbouncer; "
-     "his 16 sync and 6 async workers on 4 CPUs scaled to this machine's 2 cores. ")
+     "his 19 sync and 6 async workers (his post does not give his cores) scaled down to "
+     "this machine's 2 cores. ")
 P = ("Paterson 2020 in miniature: one primary-key SELECT of a random row per request through "
      "pgbouncer; his 14-16 sync and 5 async workers on 4 CPUs scaled to 2 cores, pools of "
      "about his sizes (psycopg2 pool of up to 4, aiopg's default 10). ")
