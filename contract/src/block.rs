@@ -10,7 +10,14 @@ use crate::scenario::value_of;
 use crate::{widget, Scenario, WidgetKind};
 
 /// Keys of a block that shape the page, not the model.
-pub const PRESENTATION_KEYS: &[&str] = &["caption", "try", "controls", "predict", "challenge"];
+pub const PRESENTATION_KEYS: &[&str] = &[
+    "caption",
+    "try",
+    "controls",
+    "predict",
+    "challenge",
+    "holds",
+];
 
 /// One problem in a block.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,8 +39,21 @@ impl BlockError {
     }
 }
 
+/// A block as the site reads it: the placeholder the widget gets, and what the author
+/// claims holds at the block's own settings (`holds`), which only the build checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub placeholder: Placeholder,
+    pub holds: Vec<Condition>,
+}
+
 /// Parses and validates a block `widget NAME` with this body.
 pub fn parse(name: &str, body: &str) -> Result<Placeholder, Vec<BlockError>> {
+    read(name, body).map(|block| block.placeholder)
+}
+
+/// Parses and validates a block `widget NAME` with this body, its claims included.
+pub fn read(name: &str, body: &str) -> Result<Block, Vec<BlockError>> {
     let mut errors = Vec::new();
     let kind = WidgetKind::from_name(name);
     if kind.is_none() {
@@ -68,8 +88,13 @@ pub fn parse(name: &str, body: &str) -> Result<Placeholder, Vec<BlockError>> {
     let mut scenario = Scenario::default();
     let mut caption = Caption::default();
     let mut options = Options::default();
+    let mut holds = Vec::new();
     for (key, value) in &table {
         let result = match key.as_str() {
+            "holds" => match kind {
+                Some(kind) => conditions(kind, "holds", Some(value)).map(|c| holds = c),
+                None => Ok(()),
+            },
             "caption" | "try" | "controls" | "predict" | "challenge" => match kind {
                 Some(kind) => presentation(kind, key, value, &mut caption, &mut options),
                 None => Ok(()),
@@ -90,11 +115,14 @@ pub fn parse(name: &str, body: &str) -> Result<Placeholder, Vec<BlockError>> {
         }
     }
     match kind {
-        Some(kind) if errors.is_empty() => Ok(Placeholder {
-            kind,
-            scenario,
-            caption,
-            options,
+        Some(kind) if errors.is_empty() => Ok(Block {
+            placeholder: Placeholder {
+                kind,
+                scenario,
+                caption,
+                options,
+            },
+            holds,
         }),
         _ => Err(errors),
     }
@@ -216,24 +244,37 @@ fn challenge_of(kind: WidgetKind, item: &toml::Value) -> Result<Challenge, Strin
         .get("text")
         .and_then(toml::Value::as_str)
         .ok_or("`challenge` needs `text`, a string saying what to do")?;
-    let conditions: Vec<&str> = match table.get("when") {
-        Some(toml::Value::String(one)) => vec![one.as_str()],
-        Some(toml::Value::Array(all)) => all.iter().filter_map(toml::Value::as_str).collect(),
-        _ => Vec::new(),
-    };
-    if conditions.is_empty() {
-        return Err("`challenge` needs `when`, a condition or an array of them".into());
-    }
-    let when = conditions
-        .iter()
-        .map(|c| Condition::parse(c, |v| kind.accepts(*v)))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("`challenge`: {e}"))?;
+    let when = conditions(kind, "challenge", table.get("when"))?;
     Ok(Challenge {
         id: challenge::id_of(text),
         text: text.to_string(),
         when,
     })
+}
+
+/// A condition or an array of them (a challenge's `when`, a block's `holds`).
+fn conditions(
+    kind: WidgetKind,
+    name: &str,
+    value: Option<&toml::Value>,
+) -> Result<Vec<Condition>, String> {
+    let texts: Vec<&str> = match value {
+        Some(toml::Value::String(one)) => vec![one.as_str()],
+        Some(toml::Value::Array(all)) => all.iter().filter_map(toml::Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if texts.is_empty() {
+        return Err(if name == "challenge" {
+            "`challenge` needs `when`, a condition or an array of them".into()
+        } else {
+            format!("`{name}` must be a condition or an array of them")
+        });
+    }
+    texts
+        .iter()
+        .map(|c| Condition::parse(c, |v| kind.accepts(*v)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("`{name}`: {e}"))
 }
 
 fn string<'a>(name: &str, value: &'a toml::Value) -> Result<&'a str, String> {
@@ -252,6 +293,28 @@ mod tests {
             .into_iter()
             .map(|e| format!("{:?}: {}", e.key, e.message))
             .collect()
+    }
+
+    #[test]
+    fn claims_are_read_with_the_block_and_checked_like_conditions() {
+        let block = read(
+            "compare",
+            "clients = 20\nholds = [\"async.throughput > 2 * sync.throughput\"]\n",
+        )
+        .unwrap();
+        assert_eq!(block.holds.len(), 1);
+        assert_eq!(
+            block.holds[0].to_string(),
+            "async.throughput > 2 * sync.throughput"
+        );
+        assert_eq!(
+            errors("compare", "holds = [\"fit.tasks > 3\"]\n"),
+            ["Some(\"holds\"): `holds`: condition `fit.tasks > 3`: this widget has no live value `fit.tasks`"]
+        );
+        assert_eq!(
+            errors("compare", "holds = []\n"),
+            ["Some(\"holds\"): `holds` must be a condition or an array of them"]
+        );
     }
 
     #[test]

@@ -94,6 +94,15 @@ impl Condition {
         Ok(Condition { left, op, right })
     }
 
+    /// The live values it reads.
+    pub fn values(&self) -> impl Iterator<Item = LiveValue> {
+        let right = match self.right {
+            Operand::Scaled(_, value) => Some(value),
+            Operand::Number(_) => None,
+        };
+        std::iter::once(self.left).chain(right)
+    }
+
     /// Whether it holds for these values; a value not known yet means no.
     pub fn holds(&self, get: &impl Fn(LiveValue) -> Option<f64>) -> bool {
         let Some(left) = get(self.left) else {

@@ -80,7 +80,8 @@ pub fn pages(
                             base: &config.base_url,
                             files: &mut figures,
                         },
-                    ),
+                    )
+                    .0,
                     article,
                 )
                 .into_bytes(),

@@ -133,9 +133,11 @@ fn draw(placeholder: &Placeholder, base: &str) -> Fallback {
     if let Some(extra) = figure.html() {
         html.push_str(&extra);
     }
+    // The caption's values, and every measure of the widget for the block's claims.
     let mut values: Vec<(LiveValue, Option<f64>)> = placeholder
         .caption
         .values()
+        .chain(placeholder.kind.live_values())
         .map(|v| (v, value(&figure, placeholder, v)))
         .collect();
     values.dedup();

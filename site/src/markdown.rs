@@ -124,25 +124,23 @@ pub fn render(page: &Page, context: &Context, diagnostics: &mut Vec<Diagnostic>)
                     path: &page.path,
                     line: line(range.start) + 1,
                 };
-                if let Some(mut placeholder) = widget::parse_block(&name, &body, &at, diagnostics) {
+                if let Some(block) = widget::parse_block(&name, &body, &at, diagnostics) {
+                    let mut placeholder = block.placeholder;
                     if placeholder.kind == contract::WidgetKind::Compare {
                         placeholder.options.measured =
                             context.measured.and_then(|m| m.compare_overlay());
                     }
+                    let (figure, run) = widget::figure_html(
+                        &placeholder,
+                        &mut ImageFiles {
+                            base: context.base,
+                            files: &mut out.figures,
+                        },
+                    );
+                    widget::check_claims(&block.holds, &run, &body, &at, diagnostics);
                     let block = WidgetUse { placeholder };
                     events.push(Event::Html(
-                        format!(
-                            "{}{}",
-                            widget::figure_html(
-                                &block.placeholder,
-                                &mut ImageFiles {
-                                    base: context.base,
-                                    files: &mut out.figures,
-                                }
-                            ),
-                            embed::copy_button(context.root, &block)
-                        )
-                        .into(),
+                        format!("{figure}{}", embed::copy_button(context.root, &block)).into(),
                     ));
                     out.widgets.push(block);
                 }

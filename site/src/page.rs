@@ -329,7 +329,12 @@ mod tests {
         };
         assert_eq!(code(&served), code(source));
         // What the build fills in and what the page calls are still there.
-        for needed in ["__WIDGETS_JS__", "__WIDGETS_WASM__", "widget-bundle", "mount("] {
+        for needed in [
+            "__WIDGETS_JS__",
+            "__WIDGETS_WASM__",
+            "widget-bundle",
+            "mount(",
+        ] {
             assert!(served.contains(needed), "{needed}");
         }
     }
