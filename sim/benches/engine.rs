@@ -38,6 +38,20 @@ fn events_per_second(c: &mut Criterion) {
     group.finish();
 }
 
+/// The machine's speed for the same count: a minimal M/M/4 loop with no metrics (see
+/// `cases/minimal.rs`), to read the engine's figures against.
+fn minimal_loop(c: &mut Criterion) {
+    let requests = 1_000_000;
+    let events = cases::minimal::mmc_events(4, 0.8, requests, 1);
+    assert_eq!(events, 2 * requests, "each request arrives and departs");
+    let mut group = c.benchmark_group("events");
+    group.throughput(Throughput::Elements(events));
+    group.bench_function("minimal M/M/4 loop, no metrics", |b| {
+        b.iter(|| cases::minimal::mmc_events(4, 0.8, black_box(requests), 1))
+    });
+    group.finish();
+}
+
 fn mm4_one_million(c: &mut Criterion) {
     let s = Scenario::parse(MM4).expect("valid");
     let mut group = c.benchmark_group("mm4");
@@ -65,5 +79,11 @@ fn crowd_start(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, events_per_second, mm4_one_million, crowd_start);
+criterion_group!(
+    benches,
+    minimal_loop,
+    events_per_second,
+    mm4_one_million,
+    crowd_start
+);
 criterion_main!(benches);

@@ -3,7 +3,8 @@
 //! a figure that, unlike time, does not move with the load of a shared machine.
 //!
 //! `cargo build --release -p sim --example bench_case &&
-//! target/release/examples/bench_case gevent db 100000` (kind, `db` or `no`, requests).
+//! target/release/examples/bench_case gevent db 100000` (kind, `db` or `no`, requests);
+//! `bench_case minimal 1000000` runs the minimal M/M/4 loop the engine is read against.
 
 use sim::{ServerKind, Simulation};
 
@@ -14,6 +15,21 @@ use cases::engine_case;
 fn main() {
     let mut args = std::env::args().skip(1);
     let kind = args.next().unwrap_or_else(|| "gevent".into());
+    if kind == "minimal" {
+        // The machine's reference: a minimal M/M/4 loop (`benches/cases/minimal.rs`).
+        let requests = args
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1_000_000);
+        let started = std::time::Instant::now();
+        let events = cases::minimal::mmc_events(4, 0.8, requests, 1);
+        let seconds = started.elapsed().as_secs_f64();
+        println!(
+            "{events} events, {:.2} M events/s",
+            events as f64 / seconds / 1e6
+        );
+        return;
+    }
     let Some(kind) = ServerKind::from_name(&kind) else {
         eprintln!("unknown server kind {kind}");
         std::process::exit(2);

@@ -1,6 +1,8 @@
 //! The engine benchmark's scenarios, shared with `examples/bench_case.rs` so that the
 //! instructions counted there are those of the cases timed here.
 
+pub mod minimal;
+
 use sim::{Scenario, ServerKind};
 
 /// DESIGN's default request (5 ms CPU, 100 ms I/O) under load: 100 clients on an event
