@@ -328,7 +328,7 @@ async fn stepped_text(browser: &Browser, i: usize) -> String {
         .eval(&at(
             i,
             "const play = W.querySelector('button[name=play]');
-             if (play.getAttribute('aria-pressed') === 'false') play.click();
+             if (play.textContent.trim() === 'Pause') play.click();
              W.querySelector('button[name=reset]').click();",
         ))
         .await;

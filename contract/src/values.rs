@@ -86,6 +86,18 @@ pub fn set_clamped(
     if let Err(err) = result {
         return Some(format!("not applied: {err}"));
     }
+    // Turning a feature off leaves its own settings nothing to act on: they go with it,
+    // rather than holding the change back as settings that conflict with it.
+    if value == 0.0 {
+        match key {
+            Key::HeavyShare => scenario.heavy_cpu_ms = None,
+            Key::DbMs => {
+                (scenario.db_pool, scenario.db_connections) = (0, 0);
+                scenario.db_release_ms = 0.0;
+            }
+            _ => {}
+        }
+    }
     let moved = !wanted.is_finite() || (value - wanted).abs() > 1e-9 * wanted.abs().max(1.0);
     moved.then(|| {
         let (label, unit) = key
@@ -180,6 +192,16 @@ pub fn stops(key: Key, control: &Control) -> Vec<f64> {
         })
         .collect();
     stops.dedup_by(|a, b| (*a - *b).abs() <= 1e-12 * a.abs().max(1.0));
+    // A key whose 0 means "off" (no timeout, no database, no limit) keeps 0 as the
+    // first stop, below the scale's least value: a reader who moved it can turn it off.
+    let off = match key.accepts() {
+        Accepts::Int { min, .. } => min == 0,
+        Accepts::Num { min, open_min, .. } => min == 0.0 && !open_min,
+        Accepts::Choice(_) => false,
+    };
+    if off && min > 0.0 {
+        stops.insert(0, 0.0);
+    }
     stops
 }
 
@@ -269,6 +291,23 @@ mod tests {
     }
 
     #[test]
+    fn turning_a_feature_off_takes_its_own_settings_with_it() {
+        let mut s = Scenario {
+            heavy_share: 0.01,
+            heavy_cpu_ms: Some(200.0),
+            db_ms: 20.0,
+            db_pool: 5,
+            db_connections: 100,
+            ..Scenario::default()
+        };
+        let mut v = WidgetValues::default();
+        assert_eq!(set_clamped(&mut s, &mut v, Key::HeavyShare, 0.0), None);
+        assert_eq!(set_clamped(&mut s, &mut v, Key::DbMs, 0.0), None);
+        assert_eq!(s.validate(), Ok(()));
+        assert_eq!((s.heavy_cpu_ms, s.db_pool, s.db_connections), (None, 0, 0));
+    }
+
+    #[test]
     fn every_slider_stop_is_distinct_and_moves_the_value() {
         for spec in KEYS {
             let Some(control) = spec.control else {
@@ -279,7 +318,12 @@ mod tests {
             }
             let stops = stops(spec.key, &control);
             assert!(stops.len() >= 2, "{}", spec.name);
-            assert_eq!(stops[0], control.min, "{}", spec.name);
+            assert!(
+                stops[0] == control.min || (stops[0] == 0.0 && stops[1] == control.min),
+                "{}: {:?}",
+                spec.name,
+                &stops[..2]
+            );
             assert_eq!(*stops.last().unwrap(), control.max, "{}", spec.name);
             for pair in stops.windows(2) {
                 assert!(pair[0] < pair[1], "{}: {pair:?}", spec.name);
@@ -301,5 +345,8 @@ mod tests {
         }
         let workers = stops(Key::Workers, &Key::Workers.control().unwrap());
         assert_eq!(&workers[..5], &[1.0, 2.0, 3.0, 4.0, 5.0]);
+        // "No timeout" is a stop below the log scale's 10 ms, so the reader can go back.
+        let timeout = stops(Key::TimeoutMs, &Key::TimeoutMs.control().unwrap());
+        assert_eq!(&timeout[..2], &[0.0, 10.0]);
     }
 }

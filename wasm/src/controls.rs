@@ -112,7 +112,7 @@ pub fn Transport(props: &TransportProps) -> Html {
     });
     html! {
         <div class="widget-transport" role="group" aria-label="Simulation">
-            <button type="button" name="play" onclick={toggle} aria-pressed={(!props.playing).to_string()}>
+            <button type="button" name="play" onclick={toggle}>
                 { if props.playing { "Pause" } else { "Play" } }
             </button>
             <button type="button" name="step" onclick={step} disabled={props.playing}

@@ -86,7 +86,7 @@ pub fn panes_html(sim: &Simulation) -> String {
     };
     let pane = |title: &str, lines: &[(&str, Place)]| {
         format!(
-            "<figure class=\"code-pane\"><figcaption>{title}</figcaption><pre>{}</pre></figure>",
+            "<figure class=\"code-pane\"><figcaption>{title}</figcaption><pre role=\"region\" aria-label=\"{title}\">{}</pre></figure>",
             lines.iter().map(line).collect::<String>()
         )
     };

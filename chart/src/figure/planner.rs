@@ -555,7 +555,7 @@ impl PlannerFigure {
             )
         });
         format!(
-            "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {:.0} MB of RAM on {} cores.{pool}</p><div class=\"table-wrap\"><table class=\"planner\">\
+            "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {:.0} MB of RAM on {} cores.{pool}</p><div class=\"table-wrap\" role=\"region\" aria-label=\"The planner's sizes\"><table class=\"planner\">\
              <thead><tr><th scope=\"col\">server</th><th scope=\"col\">size</th><th scope=\"col\">p99 ms</th><th scope=\"col\">memory</th><th scope=\"col\">requests/s</th><th scope=\"col\">p50 ms</th>{pool_head}<th scope=\"col\">command</th></tr></thead>\
              <tbody>{rows}</tbody></table></div>",
             self.target_rps, self.target_p99, self.ram_mb, self.base.cores,

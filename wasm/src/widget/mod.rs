@@ -255,6 +255,7 @@ impl Component for Widget {
                 return false;
             }
             Msg::SkipGuess => {
+                self.focus_on(ctx, "button[name=play]");
                 self.prediction = Prediction::None;
                 self.summary_at_ms = f64::NEG_INFINITY;
                 self.run_s = 0.0;
@@ -334,6 +335,7 @@ impl Component for Widget {
                     .filter(|g| g.is_finite());
                 match guess {
                     Some(guess) => {
+                        self.focus_on(ctx, "button[name=play]");
                         self.prediction = Prediction::Guessed { guess };
                         self.summary_at_ms = f64::NEG_INFINITY;
                         self.run_s = 0.0;
@@ -375,7 +377,12 @@ impl Component for Widget {
                 self.redraw_all();
             }
             Msg::Narrate(on) => self.narrator.on = on,
-            Msg::Scrub(at) => self.scrub(ctx, at),
+            Msg::Scrub(at) => {
+                if at.is_none() {
+                    self.focus_on(ctx, "input[name=replay]");
+                }
+                self.scrub(ctx, at);
+            }
             Msg::Resized => {
                 self.forget_stretched();
                 self.schedule(ctx);
@@ -521,6 +528,17 @@ impl Widget {
     }
 
     /// The settings changed: the figure restarts from now on, and the URL follows.
+    /// Moves the keyboard focus to a control of this widget. The guess form and the
+    /// "Back to live" button go away once pressed, and focus on a removed element falls
+    /// back to the page, where the next key would scroll it.
+    fn focus_on(&self, ctx: &Context<Self>, selector: &str) {
+        if let Ok(Some(element)) = ctx.props().host.query_selector(selector) {
+            // The selectors name a button and an input: HTML elements.
+            let element: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(element);
+            let _ = element.focus();
+        }
+    }
+
     fn changed(&mut self, ctx: &Context<Self>) {
         if let Err(err) = self.scenario.validate() {
             self.notes.push(format!("not applied: {err}"));
