@@ -18,6 +18,7 @@ use plotters::coord::ranged1d::BoldPoints;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Colours of one theme. The site's CSS uses the same background and text. Lines and
 /// states come from the Okabe-Ito palette (Okabe and Ito, "Color Universal Design",
@@ -264,11 +265,12 @@ pub fn draw_line_chart<DB: DrawingBackend>(
             px(4.0) as i32,
             style,
         ))?;
-        ctx.draw_series(std::iter::once(Text::new(
-            label.clone(),
-            (a + (b - a) * 0.02, *y),
-            label_font.clone(),
-        )))?;
+        // Above its line, clear of the dashes and of the axis when the line is low.
+        let above = label_font.pos(Pos::new(HPos::Left, VPos::Bottom));
+        ctx.draw_series(std::iter::once(
+            EmptyElement::at((a + (b - a) * 0.02, *y))
+                + Text::new(label.clone(), (0, -(px(3.0) as i32)), above),
+        ))?;
     }
     if let Some((x, label)) = chart.marker {
         let top = chart.y_max();
