@@ -205,6 +205,22 @@ pub fn stops(key: Key, control: &Control) -> Vec<f64> {
     stops
 }
 
+/// Adds `value` to a slider's stops, in order, when it lies within them and is not one
+/// already: a block's own setting (1,024, 2,000 clients) that the rounded stops miss
+/// would otherwise be lost once the reader moves the slider away.
+pub fn with_stop(stops: &mut Vec<f64>, value: f64) {
+    let (Some(first), Some(last)) = (stops.first(), stops.last()) else {
+        return;
+    };
+    if !(*first..=*last).contains(&value) {
+        return;
+    }
+    if !stops.contains(&value) {
+        stops.push(value);
+        stops.sort_by(f64::total_cmp);
+    }
+}
+
 /// The stop nearest to `value` (on the control's scale).
 pub fn nearest_stop(stops: &[f64], value: f64, scale: Scale) -> usize {
     let distance = |s: f64| match scale {
@@ -345,6 +361,17 @@ mod tests {
         }
         let workers = stops(Key::Workers, &Key::Workers.control().unwrap());
         assert_eq!(&workers[..5], &[1.0, 2.0, 3.0, 4.0, 5.0]);
+        // The backlog's default, 1,024, falls between two rounded stops: a block's value
+        // is added, in order, once.
+        let mut queue = stops(Key::QueueLimit, &Key::QueueLimit.control().unwrap());
+        assert!(!queue.contains(&1024.0));
+        with_stop(&mut queue, 1024.0);
+        let len = queue.len();
+        with_stop(&mut queue, 1024.0);
+        with_stop(&mut queue, 1e12);
+        assert_eq!(queue.len(), len);
+        assert!(queue.contains(&1024.0));
+        assert!(queue.windows(2).all(|p| p[0] < p[1]));
         // "No timeout" is a stop below the log scale's 10 ms, so the reader can go back.
         let timeout = stops(Key::TimeoutMs, &Key::TimeoutMs.control().unwrap());
         assert_eq!(&timeout[..2], &[0.0, 10.0]);

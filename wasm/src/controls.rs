@@ -4,7 +4,7 @@
 //! transport: play or pause, one event at a time, reset, and the speed of simulated time.
 
 use contract::key::{Accepts, Key, Scale};
-use contract::values::{nearest_stop, stops, with_unit};
+use contract::values::{nearest_stop, stops, with_stop, with_unit};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -17,6 +17,10 @@ pub struct ControlProps {
     pub label: Option<AttrValue>,
     /// The value shown: a number, or a name for choice keys.
     pub value: f64,
+    /// The value the widget starts from (its block's), which the slider must be able to
+    /// come back to.
+    #[prop_or_default]
+    pub home: Option<f64>,
     #[prop_or_default]
     pub name_value: AttrValue,
     /// The names offered for a choice key (default: every name the key accepts).
@@ -55,7 +59,10 @@ pub fn Control(props: &ControlProps) -> Html {
             </label>
         };
     }
-    let stops = stops(key, &control);
+    let mut stops = stops(key, &control);
+    if let Some(home) = props.home {
+        with_stop(&mut stops, home);
+    }
     let position = nearest_stop(&stops, props.value, control.scale);
     let shown = with_unit(props.value, control.unit);
     let on_number = props.on_number.clone();

@@ -104,9 +104,10 @@ impl Widget {
             Some(Value::Name(name)) => name.into(),
             _ => AttrValue::default(),
         };
+        let home = values::number(&self.base.0, &self.base.1, key);
         let link = ctx.link();
         html! {
-            <Control key_={key} {label} {value} {name_value} {choices}
+            <Control key_={key} {label} {value} {home} {name_value} {choices}
                 on_number={link.callback(|(k, v)| Msg::Number(k, v))}
                 on_name={link.callback(|(k, n)| Msg::Name(k, n))} />
         }
@@ -179,9 +180,11 @@ impl Widget {
             Some(r) => (r.target_s * 10.0).floor().min(tenths),
             None => tenths,
         };
+        // The scrubber's end is live, so End and the last arrow step go back to it.
         let oninput = ctx.link().callback(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            Msg::Scrub(input.value().parse::<f64>().ok().map(|t| t / 10.0))
+            let at = input.value().parse::<f64>().ok().filter(|t| *t < tenths);
+            Msg::Scrub(at.map(|t| t / 10.0))
         });
         let state = match &self.replay {
             Some(r) if !r.arrived() => {
