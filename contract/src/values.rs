@@ -194,28 +194,24 @@ pub fn stops(key: Key, control: &Control) -> Vec<f64> {
     stops.dedup_by(|a, b| (*a - *b).abs() <= 1e-12 * a.abs().max(1.0));
     // A key whose 0 means "off" (no timeout, no database, no limit) keeps 0 as the
     // first stop, below the scale's least value: a reader who moved it can turn it off.
-    let off = match key.accepts() {
-        Accepts::Int { min, .. } => min == 0,
-        Accepts::Num { min, open_min, .. } => min == 0.0 && !open_min,
-        Accepts::Choice(_) => false,
-    };
+    // (Not every key that accepts 0: a backlog of 0 refuses everyone, and CPU, I/O and
+    // database time cannot all be 0.)
+    let off = matches!(
+        key,
+        Key::TimeoutMs | Key::DbMs | Key::DbPool | Key::DbConnections | Key::LimitConcurrency
+    );
     if off && min > 0.0 {
         stops.insert(0, 0.0);
     }
     stops
 }
 
-/// Adds `value` to a slider's stops, in order, when it lies within them and is not one
-/// already: a block's own setting (1,024, 2,000 clients) that the rounded stops miss
-/// would otherwise be lost once the reader moves the slider away.
+/// Adds `value` to a slider's stops, in order, when it is not one already: a block's
+/// own setting (1,024, 2,000 clients, no I/O at all) that the rounded stops miss, or
+/// that lies outside the control's range, would otherwise be lost once the reader moves
+/// the slider away.
 pub fn with_stop(stops: &mut Vec<f64>, value: f64) {
-    let (Some(first), Some(last)) = (stops.first(), stops.last()) else {
-        return;
-    };
-    if !(*first..=*last).contains(&value) {
-        return;
-    }
-    if !stops.contains(&value) {
+    if value.is_finite() && !stops.contains(&value) {
         stops.push(value);
         stops.sort_by(f64::total_cmp);
     }
@@ -367,8 +363,7 @@ mod tests {
         assert!(!queue.contains(&1024.0));
         with_stop(&mut queue, 1024.0);
         let len = queue.len();
-        with_stop(&mut queue, 1024.0);
-        with_stop(&mut queue, 1e12);
+        with_stop(&mut queue, f64::NAN);
         assert_eq!(queue.len(), len);
         assert!(queue.contains(&1024.0));
         assert!(queue.windows(2).all(|p| p[0] < p[1]));

@@ -137,7 +137,7 @@ pub fn render(page: &Page, context: &Context, diagnostics: &mut Vec<Diagnostic>)
                             files: &mut out.figures,
                         },
                     );
-                    widget::check_claims(&block.holds, &run, &body, &at, diagnostics);
+                    widget::check_claims(&block.holds, &placeholder, &run, &body, &at, diagnostics);
                     let block = WidgetUse { placeholder };
                     events.push(Event::Html(
                         format!("{figure}{}", embed::copy_button(context.root, &block)).into(),

@@ -99,18 +99,20 @@ pub fn apply(
 }
 
 /// What to write for settings `now`, against the figure's own `base`: on an article,
-/// the keys that differ; on an embed (`full`), every key that differs from the defaults.
+/// the keys that differ (a key the reader set back to its default included, when the
+/// block had set it); on an embed (`full`), every key that differs from the defaults.
 pub fn pairs(
     now: (&Scenario, &WidgetValues),
     base: (&Scenario, &WidgetValues),
     full: bool,
 ) -> Vec<(&'static str, String)> {
-    let mut pairs: Vec<(&'static str, String)> = now
-        .0
-        .given()
-        .into_iter()
-        .filter(|(key, value)| full || base.0.get(*key) != Some(*value))
-        .map(|(key, value)| (key.name(), value.to_string()))
+    let default = Scenario::default();
+    let against = if full { &default } else { base.0 };
+    let mut pairs: Vec<(&'static str, String)> = Key::scenario_keys()
+        .filter_map(|key| {
+            let value = now.0.get(key)?;
+            (against.get(key) != Some(value)).then(|| (key.name(), value.to_string()))
+        })
         .collect();
     pairs.extend(
         now.1

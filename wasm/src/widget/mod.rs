@@ -94,6 +94,9 @@ pub struct Widget {
     kind: WidgetKind,
     /// What Reset returns to.
     base: (Scenario, WidgetValues),
+    /// The settings the figure runs: what a change that does not fit together (CPU, I/O
+    /// and database time all 0) falls back to, so the next change starts from sense.
+    running: (Scenario, WidgetValues),
     scenario: Scenario,
     values: WidgetValues,
     figure: Figure,
@@ -191,6 +194,7 @@ impl Component for Widget {
             .collect();
         let mut widget = Widget {
             kind,
+            running: (from_link.scenario.clone(), from_link.values.clone()),
             base,
             scenario: from_link.scenario,
             values: from_link.values,
@@ -297,8 +301,15 @@ impl Component for Widget {
             }
             Msg::Preset(index) => {
                 if let Some(preset) = self.kind.spec().presets.get(index) {
+                    // Over the reader's settings, or over the block's when those clash with
+                    // it (a pool limit left from before, and a preset with no database).
                     let (mut scenario, mut values) = (self.scenario.clone(), self.values.clone());
-                    match preset.apply(&mut scenario, &mut values) {
+                    let mut applied = preset.apply(&mut scenario, &mut values);
+                    if applied.is_err() {
+                        (scenario, values) = self.base.clone();
+                        applied = preset.apply(&mut scenario, &mut values);
+                    }
+                    match applied {
                         Ok(()) => {
                             (self.scenario, self.values) = (scenario, values);
                             self.notes.clear();
@@ -527,7 +538,6 @@ impl Widget {
         rerender || had_work || self.figure.capped()
     }
 
-    /// The settings changed: the figure restarts from now on, and the URL follows.
     /// Moves the keyboard focus to a control of this widget. The guess form and the
     /// "Back to live" button go away once pressed, and focus on a removed element falls
     /// back to the page, where the next key would scroll it.
@@ -539,11 +549,14 @@ impl Widget {
         }
     }
 
+    /// The settings changed: the figure restarts from now on, and the URL follows.
     fn changed(&mut self, ctx: &Context<Self>) {
         if let Err(err) = self.scenario.validate() {
             self.notes.push(format!("not applied: {err}"));
+            (self.scenario, self.values) = self.running.clone();
             return;
         }
+        self.running = (self.scenario.clone(), self.values.clone());
         self.figure.restart(&self.scenario, &self.values);
         self.figure.show_theory(self.theory);
         self.run_s = 0.0;
