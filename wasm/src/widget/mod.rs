@@ -94,9 +94,6 @@ pub struct Widget {
     kind: WidgetKind,
     /// What Reset returns to.
     base: (Scenario, WidgetValues),
-    /// The settings the figure runs: what a change that does not fit together (CPU, I/O
-    /// and database time all 0) falls back to, so the next change starts from sense.
-    running: (Scenario, WidgetValues),
     scenario: Scenario,
     values: WidgetValues,
     figure: Figure,
@@ -194,7 +191,6 @@ impl Component for Widget {
             .collect();
         let mut widget = Widget {
             kind,
-            running: (from_link.scenario.clone(), from_link.values.clone()),
             base,
             scenario: from_link.scenario,
             values: from_link.values,
@@ -553,10 +549,8 @@ impl Widget {
     fn changed(&mut self, ctx: &Context<Self>) {
         if let Err(err) = self.scenario.validate() {
             self.notes.push(format!("not applied: {err}"));
-            (self.scenario, self.values) = self.running.clone();
             return;
         }
-        self.running = (self.scenario.clone(), self.values.clone());
         self.figure.restart(&self.scenario, &self.values);
         self.figure.show_theory(self.theory);
         self.run_s = 0.0;
