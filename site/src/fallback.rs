@@ -133,29 +133,19 @@ fn draw(placeholder: &Placeholder, base: &str) -> Fallback {
     if let Some(extra) = figure.html() {
         html.push_str(&extra);
     }
-    // The caption's values, and every measure of the widget for the block's claims.
-    let mut values: Vec<(LiveValue, Option<f64>)> = placeholder
-        .caption
-        .values()
-        .chain(placeholder.kind.live_values())
-        .map(|v| (v, value(&figure, placeholder, v)))
+    // Every measure of the widget, for the caption and the block's claims; settings are
+    // read from the block itself (`widget::value_in`), since the cache is keyed on them.
+    let values: Vec<(LiveValue, Option<f64>)> = placeholder
+        .kind
+        .live_values()
+        .into_iter()
+        .map(|v| (v, figure.value(v)))
         .collect();
-    values.dedup();
     Fallback {
         html,
         files,
         description: figure.summary(),
         values,
-    }
-}
-
-/// A live value of the static figure: the figure's measures, or the block's settings.
-fn value(figure: &Figure, placeholder: &Placeholder, value: LiveValue) -> Option<f64> {
-    match value {
-        LiveValue::Setting(key) => {
-            contract::values::number(&placeholder.scenario, &placeholder.options.values, key)
-        }
-        other => figure.value(other),
     }
 }
 
