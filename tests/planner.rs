@@ -47,6 +47,32 @@ async fn planner_sizes_each_server_and_explains_what_cannot_fit() {
         .await;
     let rows = rows.as_array().unwrap();
     assert_eq!(rows.len(), 5, "{rows:?}");
+    // A search has no clock: no Play, Step or speed, only Reset.
+    assert_eq!(
+        browser
+            .eval(&format!(
+                "{PLANNER} return [...W.querySelectorAll('.widget-transport button')].map(b => b.name)"
+            ))
+            .await,
+        json!(["reset"])
+    );
+    // Done, it asks for no more frames: nothing plays.
+    browser
+        .wait_for(
+            "the planner's curves",
+            &format!("{PLANNER} return W.querySelector('.widget-status') === null"),
+            WAIT,
+        )
+        .await;
+    browser.frames(2).await;
+    let frames = format!("{PLANNER} return W.dataset.frames");
+    let before = browser.eval(&frames).await;
+    browser.frames(60).await;
+    assert_eq!(
+        browser.eval(&frames).await,
+        before,
+        "frames after the search"
+    );
     let fits: Vec<&Vec<serde_json::Value>> = rows
         .iter()
         .map(|r| r.as_array().unwrap())
@@ -182,16 +208,7 @@ async fn a_prediction_block_hides_its_answer_until_the_reader_guesses() {
         .await
         .unwrap();
     // Thirty animation frames: time enough for a running widget to have moved.
-    browser
-        .client
-        .execute_async(
-            "const done = arguments[arguments.length - 1]; let n = 0;
-             const tick = () => (++n >= 30 ? done(n) : requestAnimationFrame(tick));
-             requestAnimationFrame(tick);",
-            vec![],
-        )
-        .await
-        .unwrap();
+    browser.frames(30).await;
     let state = browser
         .eval(&format!(
             "{w} return [!!W.querySelector('.widget-predict'), document.activeElement && document.activeElement.name, {hidden}]"

@@ -78,15 +78,7 @@ async fn theme_follows_the_system_until_toggled_and_is_remembered() {
             ))
             .await;
         // Two frames: the contents follow at most once a frame.
-        browser
-            .client
-            .execute_async(
-                "const done = arguments[arguments.length - 1]; \
-                 requestAnimationFrame(() => requestAnimationFrame(() => done()))",
-                vec![],
-            )
-            .await
-            .unwrap();
+        browser.frames(2).await;
     }
     browser
         .wait_for(

@@ -52,6 +52,9 @@ struct Case {
     click_on: &'static str,
     /// After the click (JS, truthy).
     after_click: &'static str,
+    /// The transport's buttons: Step only where one event shows, Play only where there
+    /// is a clock.
+    transport: &'static [&'static str],
 }
 
 const CASES: &[Case] = &[
@@ -64,6 +67,7 @@ const CASES: &[Case] = &[
         after_key: "summary().includes('of 128 processes busy')",
         click_on: ".widget-presets button:nth-child(3)",
         after_click: "summary().includes('threads busy')",
+        transport: &["play", "step", "reset"],
     },
     Case {
         index: 1,
@@ -74,6 +78,7 @@ const CASES: &[Case] = &[
         after_key: "W.querySelector('input[name=cpu_ms] + output').textContent === '500 ms'",
         click_on: ".widget-presets button:nth-child(3)",
         after_click: "summary().includes('uvloop event loop')",
+        transport: &["play", "step", "reset"],
     },
     Case {
         index: 2,
@@ -84,6 +89,7 @@ const CASES: &[Case] = &[
         after_key: "W.querySelector('input[name=clients] + output').textContent === '1'",
         click_on: ".widget-presets button:nth-child(2)",
         after_click: "[...W.querySelectorAll('.code-note')].some(n => n.textContent.includes('blocking the whole loop') && !n.textContent.startsWith('0'))",
+        transport: &["play", "step", "reset"],
     },
     Case {
         index: 3,
@@ -94,6 +100,7 @@ const CASES: &[Case] = &[
         after_key: "summary().includes('the event loops never serve')",
         click_on: ".widget-presets button:nth-child(2)",
         after_click: "summary().includes('Load sweep: from about')",
+        transport: &["play", "step", "reset"],
     },
     Case {
         index: 4,
@@ -104,6 +111,7 @@ const CASES: &[Case] = &[
         after_key: "summary().startsWith('At 1024') && W.querySelector('input[name=cpu_ms] + output').textContent === '500 ms'",
         click_on: "button[name=reset]",
         after_click: "summary().startsWith('At 1024') && W.querySelector('input[name=cpu_ms] + output').textContent === '0.20 ms'",
+        transport: &["reset"],
     },
     Case {
         index: 5,
@@ -114,6 +122,7 @@ const CASES: &[Case] = &[
         after_key: "summary().startsWith('In 65,536 MB')",
         click_on: ".widget-presets button:nth-child(1)",
         after_click: "summary().startsWith('In 512 MB')",
+        transport: &["play", "reset"],
     },
 ];
 
@@ -150,6 +159,16 @@ async fn check_case(browser: &Browser, case: &Case) {
             WAIT,
         )
         .await;
+    assert_eq!(
+        browser
+            .eval(&widget_js(
+                i,
+                "return [...W.querySelectorAll('.widget-transport button')].map(b => b.name)"
+            ))
+            .await,
+        json!(case.transport),
+        "{name}'s transport"
+    );
     let chart_before = browser.eval(&widget_js(i, "return chartHash()")).await;
     let summary_before = browser.eval(&widget_js(i, "return summary()")).await;
 

@@ -9,7 +9,7 @@ pub mod figure;
 pub use bars::{draw_bar_chart, BarChart};
 
 pub use diagram::{draw_diagram, Diagram, Dot, DotState, Layout};
-pub use figure::{Figure, Look, Panel, Row};
+pub use figure::{Figure, Look, Panel, Row, Runs};
 
 /// The two themes, for drawing a static figure in both.
 pub const THEMES: [(&str, &Palette); 2] = [("light", &LIGHT), ("dark", &DARK)];

@@ -178,6 +178,22 @@ impl Browser {
         }
     }
 
+    /// Waits for `n` animation frames of the page: time for a widget that would run,
+    /// or redraw, to have done so.
+    pub async fn frames(&self, n: u32) {
+        self.client
+            .execute_async(
+                &format!(
+                    "const done = arguments[arguments.length - 1]; let n = 0;
+                     const tick = () => (++n >= {n} ? done(n) : requestAnimationFrame(tick));
+                     requestAnimationFrame(tick);"
+                ),
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{n} animation frames: {e}"));
+    }
+
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
         self.client
             .find(Locator::Css(css))

@@ -1,8 +1,10 @@
 //! Controls shared by the widgets, all read from the table of keys: a labelled slider
 //! that moves through distinct stops (so every arrow key press changes the value, on a
 //! log scale where the range spans decades), a choice for keys with names, and the
-//! transport: play or pause, one event at a time, reset, and the speed of simulated time.
+//! transport: play or pause, one event at a time, reset, and the speed of simulated time
+//! (each where the figure's way of running gives it a meaning).
 
+use chart::Runs;
 use contract::key::{Accepts, Key, Scale};
 use contract::values::{nearest_stop, stops, with_stop, with_unit};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -100,6 +102,8 @@ pub const SPEEDS: [f64; 9] = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 100.0];
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct TransportProps {
+    /// Which buttons mean something for the figure.
+    pub runs: Runs,
     pub playing: bool,
     pub speed: f64,
     pub on_toggle: Callback<()>,
@@ -117,21 +121,31 @@ pub fn Transport(props: &TransportProps) -> Html {
         let select: HtmlSelectElement = e.target_unchecked_into();
         select.value().parse::<f64>().unwrap_or(1.0)
     });
+    // A figure without a clock has nothing to play, and one whose single events change
+    // no pixel has nothing to step: buttons that do nothing are left out.
+    let clocked = props.runs != Runs::InBackground;
     html! {
         <div class="widget-transport" role="group" aria-label="Simulation">
-            <button type="button" name="play" onclick={toggle}>
-                { if props.playing { "Pause" } else { "Play" } }
-            </button>
-            <button type="button" name="step" onclick={step} disabled={props.playing}
-                title="Pause first, then run one event at a time">{ "Step" }</button>
-            <button type="button" name="reset" onclick={reset}>{ "Reset" }</button>
-            <label class="widget-speed">{ "Speed" }
-                <select name="speed" onchange={on_speed}>
-                    { for SPEEDS.iter().map(|s| html! {
-                        <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ format!("{s}×") }</option>
-                    }) }
-                </select>
-            </label>
+            if clocked {
+                <button type="button" name="play" onclick={toggle}>
+                    { if props.playing { "Pause" } else { "Play" } }
+                </button>
+            }
+            if props.runs == Runs::EventByEvent {
+                <button type="button" name="step" onclick={step} disabled={props.playing}
+                    title="Pause first, then run one event at a time">{ "Step" }</button>
+            }
+            <button type="button" name="reset" onclick={reset}
+                title="Back to this block's settings, from the start">{ "Reset" }</button>
+            if clocked {
+                <label class="widget-speed">{ "Speed" }
+                    <select name="speed" onchange={on_speed}>
+                        { for SPEEDS.iter().map(|s| html! {
+                            <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ format!("{s}×") }</option>
+                        }) }
+                    </select>
+                </label>
+            }
         </div>
     }
 }

@@ -87,6 +87,19 @@ impl Look<'_> {
     }
 }
 
+/// How a figure runs, which decides the transport the widget offers around it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    /// A simulation whose single events show in a diagram: play, step and speed.
+    EventByEvent,
+    /// A simulation in time shown only as charts over time, where one event changes
+    /// no pixel: play and speed, no step.
+    InTime,
+    /// Runs in the background with no clock (a batch, a search): nothing to play; the
+    /// work goes on by itself until it is done.
+    InBackground,
+}
+
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// A widget's figure. One lives per widget, so the size of the largest kind costs
@@ -197,6 +210,15 @@ impl Figure {
         match self {
             Figure::Planner(_) => 30.0,
             _ => 8.0,
+        }
+    }
+
+    /// How the figure runs: what a play button, a step button and a speed mean for it.
+    pub fn runs(&self) -> Runs {
+        match self {
+            Figure::Server(_) | Figure::Compare(_) => Runs::EventByEvent,
+            Figure::Memory(_) => Runs::InTime,
+            Figure::ContextSwitch(_) | Figure::Planner(_) => Runs::InBackground,
         }
     }
 

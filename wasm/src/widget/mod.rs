@@ -10,7 +10,7 @@ mod narration;
 mod replay;
 mod view;
 
-use chart::{Figure, Look};
+use chart::{Figure, Look, Runs};
 use contract::values::{self, set_clamped};
 use contract::{Key, LiveValue, Placeholder, Scenario, Value, WidgetKind, WidgetValues};
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -255,7 +255,8 @@ impl Component for Widget {
                 return false;
             }
             Msg::SkipGuess => {
-                self.focus_on(ctx, "button[name=play]");
+                // Play, or Reset where the figure has no clock.
+                self.focus_on(ctx, ".widget-transport button");
                 self.prediction = Prediction::None;
                 self.summary_at_ms = f64::NEG_INFINITY;
                 self.run_s = 0.0;
@@ -288,6 +289,14 @@ impl Component for Widget {
             Msg::Reset => {
                 (self.scenario, self.values) = self.base.clone();
                 self.notes.clear();
+                // From the start: the charts' history goes too, which a change of
+                // settings keeps for comparison.
+                self.figure = Figure::new(
+                    self.kind,
+                    &self.scenario,
+                    &self.values,
+                    ctx.props().placeholder.options.measured.as_ref(),
+                );
                 self.changed(ctx);
                 url_state::write(&ctx.props().url_prefix, &self.url_pairs(ctx));
             }
@@ -342,7 +351,7 @@ impl Component for Widget {
                     .filter(|g| g.is_finite());
                 match guess {
                     Some(guess) => {
-                        self.focus_on(ctx, "button[name=play]");
+                        self.focus_on(ctx, ".widget-transport button");
                         self.prediction = Prediction::Guessed { guess };
                         self.summary_at_ms = f64::NEG_INFINITY;
                         self.run_s = 0.0;
@@ -472,8 +481,9 @@ impl Widget {
     }
 
     fn schedule(&mut self, ctx: &Context<Self>) {
-        let busy = !self.asking()
-            && (self.clock.playing || self.figure.status().is_some() || self.seeking());
+        // A figure without a clock plays nothing: its frames are for its work alone.
+        let playing = self.clock.playing && self.figure.runs() != Runs::InBackground;
+        let busy = !self.asking() && (playing || self.figure.status().is_some() || self.seeking());
         let busy = busy || self.stale();
         if busy && self.visible && self.frame.is_none() {
             let link = ctx.link().clone();
@@ -530,6 +540,11 @@ impl Widget {
             let _ = host.set_attribute("data-frames", &self.frames.to_string());
         }
         self.schedule(ctx);
+        if had_work && self.figure.status().is_none() {
+            // The work is done, and a paused widget may get no frame after this one: the
+            // summary tells its outcome now rather than at its next turn.
+            self.summary_at_ms = f64::NEG_INFINITY;
+        }
         let rerender = self.refresh(ctx, Some(now_ms));
         rerender || had_work || self.figure.capped()
     }

@@ -24,7 +24,7 @@ impl Widget {
         let class = classes!("live-widget", (!self.visible).then_some("widget-offscreen"));
         html! {
             <div class={class}>
-                <Transport playing={self.clock.playing} speed={self.clock.speed}
+                <Transport runs={self.figure.runs()} playing={self.clock.playing} speed={self.clock.speed}
                     on_toggle={link.callback(|()| Msg::Toggle)}
                     on_step={link.callback(|()| Msg::Step)}
                     on_reset={link.callback(|()| Msg::Reset)}
