@@ -528,7 +528,7 @@ pub static KEYS: &[KeySpec] = &[
         name: "max_tasks",
         accepts: int(1, 100_000),
         scope: Scope::Scenario,
-        default: "1000 for gevent, 10000 for asyncio and uvloop",
+        default: "1000 for gevent, 10000 for asyncio and uvloop (fewer where the processes would hold over 1,000,000 in all)",
         meaning: doc("event loops only: tasks one loop process holds before new connections wait in the backlog"),
         source: doc("gevent: gunicorn's [`worker_connections`](https://docs.gunicorn.org/en/stable/settings.html#worker-connections) default of 1000; asyncio and uvloop: Uvicorn limits concurrency only if you set its [`--limit-concurrency`](https://www.uvicorn.org/settings/#resource-limits) option; 10000 keeps the simulation's memory bounded"),
         control: None,

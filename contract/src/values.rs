@@ -98,8 +98,9 @@ pub fn set_clamped(
             _ => {}
         }
     }
+    let tasks = fitted_tasks(scenario, key);
     let moved = !wanted.is_finite() || (value - wanted).abs() > 1e-9 * wanted.abs().max(1.0);
-    moved.then(|| {
+    let clamped = moved.then(|| {
         let (label, unit) = key
             .control()
             .map_or((key.name(), ""), |c| (c.label, c.unit));
@@ -109,10 +110,29 @@ pub fn set_clamped(
             with_unit(min, unit),
             with_unit(max, unit)
         )
+    });
+    match (clamped, tasks) {
+        (Some(clamped), Some(tasks)) => Some(format!("{clamped}; {tasks}")),
+        (clamped, tasks) => clamped.or(tasks),
+    }
+}
+
+/// After a change of `key` (processes, or the server kind), the tasks per process that
+/// still fit, with a note for the reader when they had to go down.
+pub fn fitted_tasks(scenario: &mut Scenario, key: Key) -> Option<String> {
+    if !matches!(key, Key::Workers | Key::Server) {
+        return None;
+    }
+    scenario.fit_tasks().map(|tasks| {
+        format!(
+            "tasks per process lowered to {}: the model holds at most {} tasks over all processes",
+            format_number(f64::from(tasks)),
+            format_number(crate::scenario::MAX_TOTAL_TASKS as f64)
+        )
     })
 }
 
-/// Applies `name=text` from a link: never fails, whatever the text; returns a note when
+/// Applies `name=text` from a link or a control's choice: never fails, whatever the text; returns a note when
 /// the value was clamped or could not be used. Unknown names are left to the caller.
 pub fn apply_text(
     scenario: &mut Scenario,
@@ -122,10 +142,10 @@ pub fn apply_text(
 ) -> Option<String> {
     match key.accepts() {
         Accepts::Choice(_) => match Value::parse(key, text) {
-            Ok(value) => scenario
-                .set(key, value)
-                .err()
-                .map(|e| format!("ignored: {e}")),
+            Ok(value) => match scenario.set(key, value) {
+                Ok(()) => fitted_tasks(scenario, key),
+                Err(e) => Some(format!("ignored: {e}")),
+            },
             Err(_) => Some(format!(
                 "ignored {} `{text}`: not one of {}",
                 key.name(),
@@ -270,8 +290,34 @@ mod tests {
             .unwrap()
             .contains("not a number"));
         assert!(apply_text(&mut s, &mut v, Key::Server, "tornado").is_some());
-        assert_eq!(apply_text(&mut s, &mut v, Key::Server, "uvloop"), None);
+        assert_eq!(s.workers, Some(2000));
+        // 2,000 loop processes hold 500 tasks each within the model's million: the
+        // default gives way by itself, a block's own value with a note.
+        assert_eq!(apply_text(&mut s, &mut v, Key::Server, "asyncio"), None);
+        assert_eq!(s.effective_max_tasks(), 500);
+        s.validate().unwrap();
+        s.server = crate::ServerKind::Processes;
+        s.max_tasks = Some(10_000);
+        let note = apply_text(&mut s, &mut v, Key::Server, "uvloop").unwrap();
+        assert!(
+            note.starts_with("tasks per process lowered to 500"),
+            "{note}"
+        );
         assert_eq!(s.server, crate::ServerKind::Uvloop);
+        assert_eq!(s.max_tasks, Some(500));
+        s.validate().unwrap();
+        let note = set_clamped(&mut s, &mut v, Key::Workers, 5000.0).unwrap();
+        assert!(
+            note.starts_with("Workers set to 4,096")
+                && note.contains("; tasks per process lowered to 244"),
+            "{note}"
+        );
+        s.validate().unwrap();
+        assert_eq!(
+            set_clamped(&mut s, &mut v, Key::Workers, 4.0),
+            None,
+            "fewer fit"
+        );
         assert_eq!(
             set_clamped(&mut s, &mut v, Key::BudgetMb, 10.0).map(|n| n.contains("64 MB")),
             Some(true)

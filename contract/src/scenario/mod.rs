@@ -15,6 +15,7 @@ pub use error::ScenarioError;
 #[cfg(feature = "toml")]
 pub use parse::value_of;
 pub use validate::check_workload_keys;
+pub(crate) use validate::MAX_TOTAL_TASKS;
 
 use crate::defaults;
 
@@ -203,7 +204,8 @@ pub struct Scenario {
     /// on every I/O call by design, so they ignore it.
     pub blocking_share: f64,
     /// Event loops only: concurrent tasks per process before new connections wait in
-    /// the backlog. `None`: [`defaults::max_tasks`].
+    /// the backlog. `None`: [`defaults::max_tasks`], or fewer where the processes
+    /// would hold more than [`MAX_TOTAL_TASKS`] over them all.
     pub max_tasks: Option<u32>,
     /// Threads only: how long a thread waits for the GIL before forcing a switch, ms.
     pub switch_interval_ms: f64,
@@ -344,10 +346,13 @@ impl Scenario {
             .unwrap_or_else(|| defaults::switch_us(self.server))
     }
 
-    /// Concurrent tasks per event-loop process after the per-kind default.
+    /// Concurrent tasks per event-loop process after the per-kind default, which gives
+    /// way where many processes would hold more than the model's limit over them all.
     pub fn effective_max_tasks(&self) -> u32 {
-        self.max_tasks
-            .unwrap_or_else(|| defaults::max_tasks(self.server))
+        self.max_tasks.unwrap_or_else(|| {
+            let room = MAX_TOTAL_TASKS / u64::from(self.effective_workers().max(1));
+            defaults::max_tasks(self.server).min(u32::try_from(room).unwrap_or(u32::MAX))
+        })
     }
 
     /// Unique MB per process after the default.

@@ -126,6 +126,25 @@ fn combinations(s: &Scenario) -> Result<(), ScenarioError> {
     Ok(())
 }
 
+impl Scenario {
+    /// Lowers a `max_tasks` the block set so that an event-loop server's tasks over all
+    /// its processes stay within the model's limit, after a change of processes or of
+    /// server kind; returns the new value when it had to change. (The default gives way
+    /// by itself.) A reader who adds processes meant more processes, not a refusal over
+    /// a key no control shows.
+    pub fn fit_tasks(&mut self) -> Option<u32> {
+        if !self.server.is_event_loop() {
+            return None;
+        }
+        let room = MAX_TOTAL_TASKS / u64::from(self.effective_workers().max(1));
+        let fitted = u32::try_from(room).unwrap_or(u32::MAX);
+        (self.effective_max_tasks() > fitted).then(|| {
+            self.max_tasks = Some(fitted);
+            fitted
+        })
+    }
+}
+
 /// A file or block that names both workload keys: one of them would silently win.
 pub fn check_workload_keys<'a>(
     mut names: impl Iterator<Item = &'a str>,

@@ -12,7 +12,7 @@ mod view;
 
 use chart::{Figure, Look, Runs};
 use contract::values::{self, set_clamped};
-use contract::{Key, LiveValue, Placeholder, Scenario, Value, WidgetKind, WidgetValues};
+use contract::{Key, LiveValue, Placeholder, Scenario, WidgetKind, WidgetValues};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use web_sys::{Element, HtmlCanvasElement, HtmlInputElement};
 use yew::prelude::*;
@@ -242,10 +242,13 @@ impl Component for Widget {
             }
             Msg::Name(key, name) => {
                 self.notes.clear();
-                match Value::parse(key, &name).and_then(|v| self.scenario.set(key, v)) {
-                    Ok(()) => self.changed(ctx),
-                    Err(err) => self.notes.push(format!("not applied: {err}")),
-                }
+                self.notes.extend(values::apply_text(
+                    &mut self.scenario,
+                    &mut self.values,
+                    key,
+                    &name,
+                ));
+                self.changed(ctx);
             }
             // Until the reader guesses (or skips), nothing runs: the answer would show.
             Msg::Toggle | Msg::Step if self.asking() => {
