@@ -25,9 +25,7 @@ pub fn draw_bar_chart<DB: DrawingBackend>(
     let px = |v: f64| (v * scale).round() as i32;
     area.fill(&palette.background)?;
     let (w, h) = area.dim_in_pixel();
-    let font = ("sans-serif", px(12.0).max(1) as u32)
-        .into_font()
-        .color(&palette.text);
+    let font = crate::sans(f64::from(px(12.0).max(1) as u32)).color(&palette.text);
     area.draw(&Text::new(
         chart.title.to_string(),
         (px(4.0), px(2.0)),

@@ -11,6 +11,12 @@ pub use bars::{draw_bar_chart, BarChart};
 pub use diagram::{draw_diagram, Diagram, Dot, DotState, Layout};
 pub use figure::{Figure, Look, Panel, Row, Runs};
 
+/// The charts' font. Named by its variant rather than by the string "sans-serif", whose
+/// lookup lowercases it with Unicode's tables: 4 KB of the bundle for one word.
+pub(crate) fn sans(size: f64) -> FontDesc<'static> {
+    FontDesc::new(FontFamily::SansSerif, size, FontStyle::Normal)
+}
+
 /// The two themes, for drawing a static figure in both.
 pub const THEMES: [(&str, &Palette); 2] = [("light", &LIGHT), ("dark", &DARK)];
 
@@ -190,7 +196,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     if x1 <= x0 {
         x1 = x0 + 1.0;
     }
-    let label_font = ("sans-serif", px(12.0)).into_font().color(&palette.text);
+    let label_font = crate::sans(f64::from(px(12.0))).color(&palette.text);
     // Room for the widest tick label ("20,000", "0.50") beside the axis title, so they
     // never overlap: the labels are those the mesh will draw, not only the top one.
     let widest = RangedCoordf64::from(0.0..chart.y_max())
@@ -332,9 +338,7 @@ fn draw_key<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |v: f64| (v * scale).round() as i32;
-    let font = ("sans-serif", px(12.0) as u32)
-        .into_font()
-        .color(&palette.text);
+    let font = crate::sans(f64::from(px(12.0) as u32)).color(&palette.text);
     for (index, (series, entry)) in chart.series.iter().zip(key).enumerate() {
         let color = palette.series[index % palette.series.len()];
         let style = color.stroke_width(px(2.0).max(1) as u32);

@@ -20,9 +20,7 @@ pub fn draw_diagram<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |v: f64| (v * scale).round() as i32;
     area.fill(&palette.background)?;
-    let font = ("sans-serif", px(11.0).max(1) as u32)
-        .into_font()
-        .color(&palette.text);
+    let font = crate::sans(f64::from(px(11.0).max(1) as u32)).color(&palette.text);
     for (rect, label, state) in &layout.boxes {
         let corners = [
             (px(rect.x), px(rect.y)),

@@ -235,9 +235,7 @@ impl Timeline {
         let px = |v: f64| (v * scale).round() as i32;
         area.fill(&palette.background)?;
         let (w, h) = area.dim_in_pixel();
-        let font = ("sans-serif", px(11.0).max(1) as u32)
-            .into_font()
-            .color(&palette.text);
+        let font = crate::sans(f64::from(px(11.0).max(1) as u32)).color(&palette.text);
         let label_w = px(58.0);
         let what = if self.loops { "loop" } else { "worker" };
         // The key: CPU and I/O, and what else rows have done. Colour alone must not carry
