@@ -29,9 +29,11 @@ impl WidgetValues {
         key.check_number(value)?;
         match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
+            // Kept in the table's order by inserting in place: a sort here would be a
+            // sort's code in the bundle for a list of one or two.
             None => {
-                self.0.push((key, value));
-                self.0.sort_by_key(|(k, _)| *k);
+                let at = self.0.partition_point(|(k, _)| *k < key);
+                self.0.insert(at, (key, value));
             }
         }
         Ok(())
@@ -232,8 +234,8 @@ pub fn stops(key: Key, control: &Control) -> Vec<f64> {
 /// the slider away.
 pub fn with_stop(stops: &mut Vec<f64>, value: f64) {
     if value.is_finite() && !stops.contains(&value) {
-        stops.push(value);
-        stops.sort_by(f64::total_cmp);
+        let at = stops.partition_point(|s| *s < value);
+        stops.insert(at, value);
     }
 }
 

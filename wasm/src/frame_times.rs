@@ -21,8 +21,13 @@ impl FrameTimes {
 
     /// The 95th percentile of the kept frames, ms.
     pub fn p95(&self) -> f64 {
-        let mut sorted: Vec<f64> = self.times_ms.iter().copied().collect();
-        sorted.sort_by(f64::total_cmp);
+        // In order by insertion: for 240 values as quick as a sort, without a sort's
+        // code in the bundle.
+        let mut sorted: Vec<f64> = Vec::with_capacity(self.times_ms.len());
+        for &ms in &self.times_ms {
+            let at = sorted.partition_point(|s| *s <= ms);
+            sorted.insert(at, ms);
+        }
         sorted
             .get((sorted.len() * 95).div_ceil(100).saturating_sub(1))
             .copied()

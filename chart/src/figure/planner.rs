@@ -97,7 +97,8 @@ impl Candidate {
                         }
                     }
                 }
-                sizes.sort_by_key(|(p, t)| (p * t, *p));
+                // Each (threads in all, processes) is one size: no ties to keep in order.
+                sizes.sort_unstable_by_key(|(p, t)| (p * t, *p));
                 sizes
             }
             // One event-loop process per core at most: more only share the cores.
