@@ -126,6 +126,12 @@ impl CompareFigure {
         self.sweep.run(budget).max(1)
     }
 
+    /// A still figure: values over the whole run (see [`LiveSim::still`]).
+    pub(super) fn hold_still(&mut self) {
+        self.sync.still = true;
+        self.asynchronous.still = true;
+    }
+
     pub fn step(&mut self) {
         self.sync.step();
         self.asynchronous.step();

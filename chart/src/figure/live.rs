@@ -50,6 +50,11 @@ pub struct LiveSim {
     pub capped: bool,
     /// Keep the simulation's trace (for a timeline).
     traced: bool,
+    /// A still figure (the page without scripts, and the claims the build checks): its
+    /// rates (throughput, CPU) average the whole run after its first seconds
+    /// rather than the last ten, so that a caption states the steady state, not ten
+    /// seconds' luck.
+    pub still: bool,
 }
 
 impl LiveSim {
@@ -60,6 +65,7 @@ impl LiveSim {
             offset_s: 0.0,
             next_sample_s: 1.0 / SAMPLES_PER_S,
             refused_before: 0,
+            still: false,
             capped: false,
             traced: false,
         }

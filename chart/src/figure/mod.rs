@@ -182,6 +182,11 @@ impl Figure {
             )),
             _ => Figure::new(kind, scenario, values, measured),
         };
+        match &mut figure {
+            Figure::Server(f) => f.hold_still(),
+            Figure::Compare(f) => f.hold_still(),
+            _ => {}
+        }
         figure.settle(STILL_S);
         figure
     }

@@ -104,6 +104,11 @@ impl ServerFigure {
         0
     }
 
+    /// A still figure: values over the whole run (see [`LiveSim::still`]).
+    pub(super) fn hold_still(&mut self) {
+        self.live.still = true;
+    }
+
     pub fn step(&mut self) {
         self.live.step();
         self.follow();
@@ -352,15 +357,21 @@ pub(super) fn notices_of(live: &LiveSim) -> Vec<&'static str> {
 /// A measure of a live server: the last seconds' average, or the latest sample for
 /// counts that only grow.
 pub(super) fn metric_of(live: &LiveSim, metric: Metric) -> Option<f64> {
+    // Rates average over time, so a still figure averages them over its whole run. The
+    // rest stay those of the last seconds: a queue that grows without end holds what it
+    // holds now, and an average of two-second windows' p99s would miss the rare slow
+    // request most windows lack.
+    let rate_span = if live.still { f64::INFINITY } else { RECENT_S };
+    let rate = |f: fn(&Sample) -> f64| live.recent(rate_span, f);
     let recent = |f: fn(&Sample) -> f64| live.recent(RECENT_S, f);
     match metric {
-        Metric::Throughput => recent(|s| s.throughput),
+        Metric::Throughput => rate(|s| s.throughput),
         Metric::P50 => recent(|s| s.p50),
         Metric::P99 => recent(|s| s.p99),
         Metric::LightP99 => recent(|s| s.light_p99),
         Metric::Queue => recent(|s| s.queue),
         Metric::Busy => recent(|s| s.busy),
-        Metric::Cpu => recent(|s| s.cpu * 100.0),
+        Metric::Cpu => rate(|s| s.cpu * 100.0),
         Metric::Memory => recent(|s| s.memory_mb),
         Metric::Refused => live.history().back().map(|s| s.refused),
         Metric::Cores => Some(f64::from(cores_used(live.sim().scenario()))),
