@@ -92,6 +92,9 @@ pub struct Control {
     pub min: f64,
     pub max: f64,
     pub scale: Scale,
+    /// 0 turns the key's feature off (no timeout, no database, no limit): the slider
+    /// has 0 as its first stop, below its scale, so a reader can turn it off again.
+    pub zero_is_off: bool,
 }
 
 /// One row of the table.
@@ -157,6 +160,7 @@ const fn slider(label: &'static str, unit: &'static str, min: f64, max: f64) -> 
         min,
         max,
         scale: Scale::Linear,
+        zero_is_off: false,
     })
 }
 const fn log_slider(
@@ -171,6 +175,23 @@ const fn log_slider(
         min,
         max,
         scale: Scale::Log,
+        zero_is_off: false,
+    })
+}
+/// A log slider whose key is off at 0, as its first stop.
+const fn log_slider_or_off(
+    label: &'static str,
+    unit: &'static str,
+    min: f64,
+    max: f64,
+) -> Option<Control> {
+    Some(Control {
+        label,
+        unit,
+        min,
+        max,
+        scale: Scale::Log,
+        zero_is_off: true,
     })
 }
 const fn choice(label: &'static str) -> Option<Control> {
@@ -180,6 +201,7 @@ const fn choice(label: &'static str) -> Option<Control> {
         min: 0.0,
         max: 0.0,
         scale: Scale::Linear,
+        zero_is_off: false,
     })
 }
 
@@ -367,7 +389,7 @@ pub static KEYS: &[KeySpec] = &[
         default: "0 (no database)",
         meaning: doc("mean total database time per request, ms, split over `db_calls` queries; the request waits without CPU"),
         source: doc("no database unless you ask; Grinberg's benchmark added [a 20 ms `pg_sleep`](https://blog.miguelgrinberg.com/post/ignore-all-web-performance-benchmarks-including-this-one) to each query"),
-        control: log_slider("Database per request", "ms", 1.0, 1_000.0),
+        control: log_slider_or_off("Database per request", "ms", 1.0, 1_000.0),
     },
     KeySpec {
         key: Key::DbCalls,
@@ -387,7 +409,7 @@ pub static KEYS: &[KeySpec] = &[
         default: "0 (no limit)",
         meaning: doc("database connections per worker process; a query waits for one, in the order `db_pool_queue` says"),
         source: doc("no limit unless you set one; SQLAlchemy's [QueuePool](https://docs.sqlalchemy.org/en/20/core/pooling.html) defaults to 5 connections plus 10 overflow"),
-        control: log_slider("Pool per process", "", 1.0, 256.0),
+        control: log_slider_or_off("Pool per process", "", 1.0, 256.0),
     },
     KeySpec {
         key: Key::DbConnections,
@@ -397,7 +419,7 @@ pub static KEYS: &[KeySpec] = &[
         default: "0 (no limit)",
         meaning: doc("queries the database runs at once over all processes (`max_connections`, or a pgbouncer pool); a query waits for one"),
         source: doc("no limit unless you set one; PostgreSQL's [`max_connections`](https://www.postgresql.org/docs/15/runtime-config-connection.html) defaults to 100"),
-        control: log_slider("Database connections", "", 1.0, 1_000.0),
+        control: log_slider_or_off("Database connections", "", 1.0, 1_000.0),
     },
     KeySpec {
         key: Key::DbPoolQueue,
@@ -451,7 +473,7 @@ pub static KEYS: &[KeySpec] = &[
         default: "0",
         meaning: doc("a client gives up after this long; 0 means never"),
         source: doc("no timeouts, so that nothing is hidden"),
-        control: log_slider("Client timeout", "ms", 10.0, 60_000.0),
+        control: log_slider_or_off("Client timeout", "ms", 10.0, 60_000.0),
     },
     KeySpec {
         key: Key::Abandon,
@@ -471,7 +493,7 @@ pub static KEYS: &[KeySpec] = &[
         default: "0 (no limit)",
         meaning: doc("event loops only: requests one process holds before it answers new ones with an immediate 503"),
         source: doc("Uvicorn's [`--limit-concurrency`](https://www.uvicorn.org/settings/#resource-limits), off by default"),
-        control: log_slider("Concurrency limit", "", 1.0, 10_000.0),
+        control: log_slider_or_off("Concurrency limit", "", 1.0, 10_000.0),
     },
     KeySpec {
         key: Key::Retries,

@@ -88,19 +88,7 @@ pub fn set_clamped(
     if let Err(err) = result {
         return Some(format!("not applied: {err}"));
     }
-    // Turning a feature off leaves its own settings nothing to act on: they go with it,
-    // rather than holding the change back as settings that conflict with it.
-    if value == 0.0 {
-        match key {
-            Key::HeavyShare => scenario.heavy_cpu_ms = None,
-            Key::DbMs => {
-                (scenario.db_pool, scenario.db_connections) = (0, 0);
-                scenario.db_release_ms = 0.0;
-            }
-            _ => {}
-        }
-    }
-    let tasks = fitted_tasks(scenario, key);
+    let tasks = after_change(scenario, key);
     let moved = !wanted.is_finite() || (value - wanted).abs() > 1e-9 * wanted.abs().max(1.0);
     let clamped = moved.then(|| {
         let (label, unit) = key
@@ -119,9 +107,27 @@ pub fn set_clamped(
     }
 }
 
+/// What follows a reader's change of `key`. Settings that no longer apply and now
+/// conflict go back to their defaults, rather than holding the change back: turning the
+/// database off takes its pool and connection limits with it, heavy requests their CPU,
+/// the threaded server its threads. (A conflict with a setting that still applies stays,
+/// and the widget says so.) Then the tasks per process that still fit, with a note when
+/// they had to go down.
+fn after_change(scenario: &mut Scenario, key: Key) -> Option<String> {
+    while let Err(err) = scenario.validate() {
+        let Some(stale) = err.key.as_deref().and_then(Key::from_name) else {
+            break;
+        };
+        if stale == key || scenario.applies(stale) || !scenario.reset(stale) {
+            break;
+        }
+    }
+    fitted_tasks(scenario, key)
+}
+
 /// After a change of `key` (processes, or the server kind), the tasks per process that
 /// still fit, with a note for the reader when they had to go down.
-pub fn fitted_tasks(scenario: &mut Scenario, key: Key) -> Option<String> {
+fn fitted_tasks(scenario: &mut Scenario, key: Key) -> Option<String> {
     if !matches!(key, Key::Workers | Key::Server) {
         return None;
     }
@@ -145,7 +151,7 @@ pub fn apply_text(
     match key.accepts() {
         Accepts::Choice(_) => match Value::parse(key, text) {
             Ok(value) => match scenario.set(key, value) {
-                Ok(()) => fitted_tasks(scenario, key),
+                Ok(()) => after_change(scenario, key),
                 Err(e) => Some(format!("ignored: {e}")),
             },
             Err(_) => Some(format!(
@@ -218,11 +224,7 @@ pub fn stops(key: Key, control: &Control) -> Vec<f64> {
     // first stop, below the scale's least value: a reader who moved it can turn it off.
     // (Not every key that accepts 0: a backlog of 0 refuses everyone, and CPU, I/O and
     // database time cannot all be 0.)
-    let off = matches!(
-        key,
-        Key::TimeoutMs | Key::DbMs | Key::DbPool | Key::DbConnections | Key::LimitConcurrency
-    );
-    if off && min > 0.0 {
+    if control.zero_is_off && min > 0.0 {
         stops.insert(0, 0.0);
     }
     stops
@@ -365,6 +367,33 @@ mod tests {
         assert_eq!(set_clamped(&mut s, &mut v, Key::DbMs, 0.0), None);
         assert_eq!(s.validate(), Ok(()));
         assert_eq!((s.heavy_cpu_ms, s.db_pool, s.db_connections), (None, 0, 0));
+
+        // A threaded block's threads go when the reader picks another server; a
+        // barging pool's queue order when the pool limit goes.
+        let mut s = Scenario {
+            server: crate::ServerKind::Threads,
+            threads: Some(50),
+            db_ms: 20.0,
+            db_pool: 5,
+            db_pool_queue: crate::PoolQueue::Barging,
+            ..Scenario::default()
+        };
+        assert_eq!(apply_text(&mut s, &mut v, Key::Server, "asyncio"), None);
+        assert_eq!(set_clamped(&mut s, &mut v, Key::DbPool, 0.0), None);
+        assert_eq!(s.validate(), Ok(()));
+        assert_eq!(
+            (s.threads, s.db_pool_queue),
+            (None, crate::PoolQueue::default())
+        );
+
+        // A conflict with a setting that still applies is left for the widget to show.
+        let mut s = Scenario {
+            cpu_ms: 0.0,
+            io_ms: 10.0,
+            ..Scenario::default()
+        };
+        assert_eq!(set_clamped(&mut s, &mut v, Key::IoMs, 0.0), None);
+        assert!(s.validate().is_err());
     }
 
     #[test]

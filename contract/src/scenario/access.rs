@@ -209,6 +209,32 @@ impl Scenario {
         }
     }
 
+    /// Puts a key that only matters to some scenarios (those [`Scenario::applies`]
+    /// answers for) back to its default; false for any other key.
+    pub fn reset(&mut self, key: Key) -> bool {
+        let d = Scenario::default();
+        match key {
+            Key::Threads => self.threads = d.threads,
+            Key::DbPool => self.db_pool = d.db_pool,
+            Key::DbConnections => self.db_connections = d.db_connections,
+            Key::DbCalls => self.db_calls = d.db_calls,
+            Key::DbReleaseMs => self.db_release_ms = d.db_release_ms,
+            Key::DbPoolQueue => self.db_pool_queue = d.db_pool_queue,
+            Key::HeavyCpuMs => self.heavy_cpu_ms = d.heavy_cpu_ms,
+            Key::Abandon => self.abandon = d.abandon,
+            Key::BusiestShare => self.busiest_share = d.busiest_share,
+            Key::BlockingShare => self.blocking_share = d.blocking_share,
+            Key::LimitConcurrency => self.limit_concurrency = d.limit_concurrency,
+            Key::MaxTasks => self.max_tasks = d.max_tasks,
+            Key::SwitchIntervalMs => self.switch_interval_ms = d.switch_interval_ms,
+            Key::ThreadKib => self.thread_kib = d.thread_kib,
+            Key::TaskKib => self.task_kib = d.task_kib,
+            Key::Cv => self.cv = d.cv,
+            _ => return false,
+        }
+        true
+    }
+
     /// Sets a scenario key after checking its type and range. Rules that involve
     /// several keys are [`Scenario::validate`]'s. Setting one workload key clears the
     /// other, so that a control can switch between open and closed load.
