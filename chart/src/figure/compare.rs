@@ -2,7 +2,7 @@
 //! the same machine, and a load sweep of both against concurrency with the crossover
 //! marked; optionally the real servers' measurements over the sweep.
 
-use contract::live::Side;
+use contract::live::{Metric, Side};
 use contract::measured::Overlay;
 use contract::{LiveValue, Scenario, WidgetValues};
 use plotters::coord::Shift;
@@ -128,8 +128,8 @@ impl CompareFigure {
 
     /// A still figure: values over the whole run (see [`LiveSim::still`]).
     pub(super) fn hold_still(&mut self) {
-        self.sync.still = true;
-        self.asynchronous.still = true;
+        self.sync.hold_still();
+        self.asynchronous.hold_still();
     }
 
     pub fn step(&mut self) {
@@ -249,15 +249,17 @@ impl CompareFigure {
     }
 
     pub fn summary(&self) -> String {
-        let (s, a) = (self.sync.sim().window(), self.asynchronous.sim().window());
+        // Measured as the caption is (over the run for a still figure, see `metric_of`).
+        let of = |live: &LiveSim, m| metric_of(live, m).unwrap_or(0.0);
+        let (s, a) = (&self.sync, &self.asynchronous);
         let mut text = format!(
             "{}: throughput {:.1} requests/s, p99 {:.0} ms. {}: throughput {:.1} requests/s, p99 {:.0} ms.",
             self.caption(0).unwrap_or_default(),
-            s.throughput_rps,
-            s.p99_ms,
+            of(s, Metric::Throughput),
+            of(s, Metric::P99),
             self.caption(1).unwrap_or_default(),
-            a.throughput_rps,
-            a.p99_ms
+            of(a, Metric::Throughput),
+            of(a, Metric::P99)
         );
         if self.sweep.is_done() {
             text.push(' ');

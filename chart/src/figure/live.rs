@@ -51,10 +51,12 @@ pub struct LiveSim {
     /// Keep the simulation's trace (for a timeline).
     traced: bool,
     /// A still figure (the page without scripts, and the claims the build checks): its
-    /// rates (throughput, CPU) average the whole run after its first seconds
-    /// rather than the last ten, so that a caption states the steady state, not ten
-    /// seconds' luck.
+    /// rates and percentiles are its report's, over the whole run after its first
+    /// seconds rather than the last ten, so that a caption states the steady state, not
+    /// ten seconds' luck (see [`LiveSim::hold_still`]).
     pub still: bool,
+    /// When a still figure's measuring starts, until it has.
+    measure_from_s: Option<f64>,
 }
 
 impl LiveSim {
@@ -66,6 +68,7 @@ impl LiveSim {
             next_sample_s: 1.0 / SAMPLES_PER_S,
             refused_before: 0,
             still: false,
+            measure_from_s: None,
             capped: false,
             traced: false,
         }
@@ -99,7 +102,17 @@ impl LiveSim {
     /// Runs `dt_s` simulated seconds, or as many events as a frame allows.
     pub fn advance(&mut self, dt_s: f64) -> u64 {
         let target = self.sim.now_s() + dt_s.max(0.0);
-        let events = self.sim.advance_to(target, MAX_EVENTS_PER_FRAME);
+        let mut events = 0;
+        if let Some(from) = self.measure_from_s.filter(|from| target >= *from) {
+            events = self.sim.advance_to(from, MAX_EVENTS_PER_FRAME);
+            if self.sim.now_s() >= from {
+                self.sim.measure_from_now();
+                self.measure_from_s = None;
+            }
+        }
+        events += self
+            .sim
+            .advance_to(target, MAX_EVENTS_PER_FRAME.saturating_sub(events));
         self.capped = events >= MAX_EVENTS_PER_FRAME;
         self.sample();
         events
@@ -110,6 +123,22 @@ impl LiveSim {
         let ran = self.sim.step();
         self.sample();
         ran
+    }
+
+    /// Makes this a still figure's simulation, before it runs: its report covers the
+    /// whole run from [`RECENT_SKIP_S`] on (the start's transient left out), not the
+    /// requests after a warmup count that a 30 s run may never reach.
+    pub fn hold_still(&mut self) {
+        let scenario = Scenario {
+            warmup: u64::MAX,
+            ..self.sim.scenario().clone()
+        };
+        self.sim = Simulation::new(&scenario);
+        if self.traced {
+            self.sim.keep_trace();
+        }
+        self.still = true;
+        self.measure_from_s = Some(RECENT_SKIP_S);
     }
 
     /// A new scenario from now on; the chart history goes on.

@@ -398,6 +398,31 @@ mod tests {
     }
 
     #[test]
+    fn a_still_figure_states_its_run_not_its_last_seconds() {
+        // Twelve clients on four workers, 5 ms of CPU and 100 ms of I/O a request: the
+        // pool is full and finishes 4 / 0.105 s = 38.1 a second. Its last ten seconds
+        // said 35 (about 380 replies, 5% spread); the run from 2 s to 30 s, over a
+        // thousand, must be within 6%.
+        let s = Scenario {
+            workers: Some(4),
+            clients: Some(12),
+            cpu_ms: 5.0,
+            io_ms: 100.0,
+            ..Scenario::default()
+        };
+        let f = Figure::still(WidgetKind::SyncServer, &s, &WidgetValues::default(), None);
+        let throughput = f
+            .value(LiveValue::Server(contract::live::Metric::Throughput))
+            .unwrap();
+        assert!((throughput / 38.1 - 1.0).abs() < 0.06, "{throughput}");
+        assert!(
+            f.summary().starts_with("From 2 s to 30 s"),
+            "{}",
+            f.summary()
+        );
+    }
+
+    #[test]
     fn every_widget_settles_draws_and_tells() {
         for kind in WidgetKind::all() {
             let scenario = Scenario::default();

@@ -106,7 +106,7 @@ impl ServerFigure {
 
     /// A still figure: values over the whole run (see [`LiveSim::still`]).
     pub(super) fn hold_still(&mut self) {
-        self.live.still = true;
+        self.live.hold_still();
     }
 
     pub fn step(&mut self) {
@@ -278,12 +278,26 @@ impl ServerFigure {
                 scenario.server.name()
             )
         };
+        // A still figure's numbers are its caption's: over the run, not its last seconds.
+        let (when, now, measures) = if self.live.still {
+            let of = |m| metric_of(&self.live, m).unwrap_or(0.0);
+            (
+                format!("From 2 s to {:.0} s", sim.now_s()),
+                format!("at {:.0} s, ", sim.now_s()),
+                [of(Metric::Throughput), of(Metric::P50), of(Metric::P99)],
+            )
+        } else {
+            (
+                format!("At {:.1} s", sim.now_s()),
+                String::new(),
+                [w.throughput_rps, w.p50_ms, w.p99_ms],
+            )
+        };
         format!(
-            "At {:.1} s: throughput {:.1} requests/s; latency p50 {:.0} ms, p99 {:.0} ms; {} waiting; {}; {} refused so far.",
-            sim.now_s(),
-            w.throughput_rps,
-            w.p50_ms,
-            w.p99_ms,
+            "{when}: throughput {:.1} requests/s; latency p50 {:.0} ms, p99 {:.0} ms; {now}{} waiting; {}; {} refused so far.",
+            measures[0],
+            measures[1],
+            measures[2],
             w.queue_len,
             server,
             w.dropped,
@@ -357,21 +371,25 @@ pub(super) fn notices_of(live: &LiveSim) -> Vec<&'static str> {
 /// A measure of a live server: the last seconds' average, or the latest sample for
 /// counts that only grow.
 pub(super) fn metric_of(live: &LiveSim, metric: Metric) -> Option<f64> {
-    // Rates average over time, so a still figure averages them over its whole run. The
-    // rest stay those of the last seconds: a queue that grows without end holds what it
-    // holds now, and an average of two-second windows' p99s would miss the rare slow
-    // request most windows lack.
-    let rate_span = if live.still { f64::INFINITY } else { RECENT_S };
-    let rate = |f: fn(&Sample) -> f64| live.recent(rate_span, f);
+    // A still figure gives its report over the run after its first seconds (see
+    // `LiveSim::hold_still`): rates over all of it, percentiles of all its replies (an
+    // average of two-second windows' p99s would miss the rare slow request most windows
+    // lack). Levels stay those of the last seconds: a queue that grows without end
+    // holds what it holds now.
     let recent = |f: fn(&Sample) -> f64| live.recent(RECENT_S, f);
+    let run = live
+        .still
+        .then(|| live.sim().report())
+        .filter(|r| r.completed > 0);
+    let of_run = |f: fn(&sim::Report) -> f64| run.as_ref().map(f);
     match metric {
-        Metric::Throughput => rate(|s| s.throughput),
-        Metric::P50 => recent(|s| s.p50),
-        Metric::P99 => recent(|s| s.p99),
-        Metric::LightP99 => recent(|s| s.light_p99),
+        Metric::Throughput => of_run(|r| r.throughput_rps).or_else(|| recent(|s| s.throughput)),
+        Metric::P50 => of_run(|r| r.latency_ms.p50).or_else(|| recent(|s| s.p50)),
+        Metric::P99 => of_run(|r| r.latency_ms.p99).or_else(|| recent(|s| s.p99)),
+        Metric::LightP99 => of_run(|r| r.light_p99_ms).or_else(|| recent(|s| s.light_p99)),
         Metric::Queue => recent(|s| s.queue),
         Metric::Busy => recent(|s| s.busy),
-        Metric::Cpu => rate(|s| s.cpu * 100.0),
+        Metric::Cpu => of_run(|r| r.cpu_utilization * 100.0).or_else(|| recent(|s| s.cpu * 100.0)),
         Metric::Memory => recent(|s| s.memory_mb),
         Metric::Refused => live.history().back().map(|s| s.refused),
         Metric::Cores => Some(f64::from(cores_used(live.sim().scenario()))),

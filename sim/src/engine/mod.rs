@@ -406,6 +406,16 @@ impl Simulation {
         }
     }
 
+    /// Ends warmup now, whatever the scenario's `warmup` count (give a count no run
+    /// reaches, such as `u64::MAX`, to leave it to this): from here on, outcomes are
+    /// measured and [`Simulation::report`] covers them. A still figure measures from a
+    /// time rather than a count.
+    pub fn measure_from_now(&mut self) {
+        if !self.metrics.measuring {
+            self.metrics.start_measuring(self.now);
+        }
+    }
+
     /// Cumulative metrics so far (of the measured part, once warmup is over).
     pub fn report(&self) -> Report {
         self.metrics
