@@ -110,7 +110,7 @@ pub struct LineChart<'a> {
 }
 
 impl<'a> LineChart<'a> {
-    /// A load sweep: a sync pool and an event loop against concurrency (log scale,
+    /// A load sweep: a sync pool and event loops against concurrency (log scale,
     /// 1 to 512), with the crossover marked when there is one.
     pub fn sweep(
         y_label: &'a str,
@@ -124,7 +124,7 @@ impl<'a> LineChart<'a> {
                 points: sync,
             },
             Series {
-                label: "event loop",
+                label: "event loops",
                 points: asynchronous,
             },
         ];

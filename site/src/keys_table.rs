@@ -27,7 +27,7 @@ pub fn table() -> String {
         })
         .collect();
     format!(
-        "<div class=\"table-wrap\" role=\"region\" aria-label=\"Scenario keys\"><table class=\"keys\"><thead><tr><th>key, and what it accepts</th>\
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Scenario keys\"><table class=\"keys\"><thead><tr><th>key, and what it accepts</th>\
          <th>what it sets</th><th>default, and where it comes from</th></tr></thead>\
          <tbody>{rows}</tbody></table></div>\n"
     )

@@ -125,7 +125,7 @@ fn table(data: &Measurements) -> String {
     };
     let rows: String = data.series.iter().map(row).collect();
     format!(
-        "<div class=\"table-wrap\" role=\"region\" aria-label=\"Real servers, measured and simulated\"><table><thead><tr><th>server</th><th>work</th>\
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Real servers, measured and simulated\"><table><thead><tr><th>server</th><th>work</th>\
          <th>clients: measured / simulated requests per second</th></tr></thead><tbody>{rows}</tbody></table></div>"
     )
 }

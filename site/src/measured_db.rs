@@ -87,7 +87,7 @@ fn agreement_table(data: &DbMeasurements) -> String {
         })
         .collect();
     format!(
-        "<div class=\"table-wrap\" role=\"region\" aria-label=\"Agreement per series\"><table><caption>Agreement per series: judged points, and those within the criterion</caption>\
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Agreement per series\"><table><caption>Agreement per series: judged points, and those within the criterion</caption>\
          <thead><tr><th>series</th><th>regime</th><th>judged</th><th>throughput</th><th>p99</th><th>both</th></tr></thead>\
          <tbody>{rows}</tbody></table></div>"
     )
@@ -147,7 +147,7 @@ pub fn reproduction(data: Option<&DbMeasurements>) -> Result<String, String> {
     let m = &data.machine;
     // Two header rows, so that the six numbers fit a phone-width column.
     Ok(format!(
-        "<div class=\"table-wrap\" role=\"region\" aria-label=\"The reproduction, measured and simulated\"><table class=\"reproduction\"><caption>Measured on {} cores ({}), PostgreSQL {}, pgbouncer {}, {}: \
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"The reproduction, measured and simulated\"><table class=\"reproduction\"><caption>Measured on {} cores ({}), PostgreSQL {}, pgbouncer {}, {}: \
          requests a second, and latency in ms</caption>\
          <thead><tr><th rowspan=\"2\" scope=\"col\">setup</th><th colspan=\"3\" scope=\"colgroup\">measured</th><th colspan=\"3\" scope=\"colgroup\">simulated</th></tr>\
          <tr><th scope=\"col\">req/s</th><th scope=\"col\">p50</th><th scope=\"col\">p99</th><th scope=\"col\">req/s</th><th scope=\"col\">p50</th><th scope=\"col\">p99</th></tr></thead>\
@@ -279,7 +279,7 @@ fn misses(data: &DbMeasurements) -> String {
     let mut html = String::new();
     if !rows.is_empty() {
         html.push_str(&format!(
-            "<div class=\"table-wrap\" role=\"region\" aria-label=\"Every point the simulation missed\"><table><caption>Every point where the simulation misses: its error (simulated over measured, less one) and why</caption>\
+            "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Every point the simulation missed\"><table><caption>Every point where the simulation misses: its error (simulated over measured, less one) and why</caption>\
              <thead><tr><th>series</th><th>clients</th><th>throughput</th><th>p99</th><th>why</th></tr></thead><tbody>{rows}</tbody></table></div>"
         ));
     }

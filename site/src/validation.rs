@@ -105,7 +105,7 @@ fn render() -> String {
         })
         .collect();
     format!(
-        "<div class=\"table-wrap\" role=\"region\" aria-label=\"The simulation against queueing theory\"><table class=\"validation\">\
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"The simulation against queueing theory\"><table class=\"validation\">\
          <caption>Mean latency, closed form against one simulated run \
          (100,000 requests after 10,000 of warmup, seed 1, <code>switch_us = 0</code>, <code>overhead_us = 0</code>)</caption>\
          <thead><tr><th scope=\"col\">model</th><th scope=\"col\">scenario</th>\

@@ -105,6 +105,8 @@ pub struct TransportProps {
     /// Which buttons mean something for the figure.
     pub runs: Runs,
     pub playing: bool,
+    /// A prediction waits for the reader's guess: nothing runs until then.
+    pub asking: bool,
     pub speed: f64,
     pub on_toggle: Callback<()>,
     pub on_step: Callback<()>,
@@ -127,12 +129,13 @@ pub fn Transport(props: &TransportProps) -> Html {
     html! {
         <div class="widget-transport" role="group" aria-label="Simulation">
             if clocked {
-                <button type="button" name="play" onclick={toggle}>
+                <button type="button" name="play" onclick={toggle}
+                    title={props.asking.then_some("Make your guess (or skip it) first")}>
                     { if props.playing { "Pause" } else { "Play" } }
                 </button>
             }
             if props.runs == Runs::EventByEvent {
-                <button type="button" name="step" onclick={step} disabled={props.playing}
+                <button type="button" name="step" onclick={step} disabled={props.playing || props.asking}
                     title="Pause first, then run one event at a time">{ "Step" }</button>
             }
             <button type="button" name="reset" onclick={reset}

@@ -74,7 +74,7 @@ fn count(value: f64) -> String {
 
 fn kib(value: f64) -> String {
     if value >= 1024.0 {
-        format!("{:.0} MB", value / 1024.0)
+        super::megabytes(value / 1024.0)
     } else {
         format!("{value:.1} KiB")
     }

@@ -375,6 +375,11 @@ const STILL_S: f64 = 30.0;
 
 /// One line of a CSV file. Values keep six decimals at most: a reader's spreadsheet needs
 /// no more, and `0.30000000000000004` helps nobody.
+/// Megabytes as the text writes them: "4,096 MB".
+fn megabytes(mb: f64) -> String {
+    format!("{} MB", contract::live::format_number(mb.round()))
+}
+
 fn csv_line(values: &[f64]) -> String {
     let cells: Vec<String> = values
         .iter()

@@ -8,7 +8,7 @@ use contract::{Key, LiveValue, Scenario, ServerKind, WidgetValues};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{csv_line, DrawResult, Look, Panel, Row};
+use super::{csv_line, megabytes, DrawResult, Look, Panel, Row};
 use crate::{LineChart, Series};
 
 const PANELS: &[Panel] = &[Panel {
@@ -379,10 +379,10 @@ impl PlannerFigure {
         };
         if trial.memory_mb > self.ram_mb {
             self.searches[i].outcome = Outcome::None(format!(
-                "{} needs {:.0} MB, more than the {:.0} MB of RAM",
+                "{} needs {}, more than the {} of RAM",
                 describe_size(candidate, size),
-                trial.memory_mb,
-                self.ram_mb
+                megabytes(trial.memory_mb),
+                megabytes(self.ram_mb)
             ));
         } else if self.fits(&trial) {
             let failed = (self.searches[i].next >= 2)
@@ -462,10 +462,10 @@ impl PlannerFigure {
             parts.push(match &s.outcome {
                 Outcome::Searching => format!("{}: searching", s.candidate.label()),
                 Outcome::Fits(t) => format!(
-                    "{}: {} ({:.0} MB, p99 {:.0} ms)",
+                    "{}: {} ({}, p99 {:.0} ms)",
                     s.candidate.label(),
                     describe_size(s.candidate, (t.processes, t.threads)),
-                    t.memory_mb,
+                    megabytes(t.memory_mb),
                     t.p99
                 ),
                 Outcome::None(why) => format!("{}: none fits ({why})", s.candidate.label()),
@@ -527,10 +527,10 @@ impl PlannerFigure {
                     // What the reader asked about first (p99, memory), so that a narrow
                     // column shows it without scrolling; the command last.
                     Outcome::Fits(t) => format!(
-                        "<td>{}</td><td>{:.0}</td><td>{:.0} MB</td><td>{:.0}</td><td>{:.0}</td>{}<td><code>{}</code></td>",
+                        "<td>{}</td><td>{:.0}</td><td>{}</td><td>{:.0}</td><td>{:.0}</td>{}<td><code>{}</code></td>",
                         html_escape::encode_text(&describe_size(s.candidate, (t.processes, t.threads))),
                         t.p99,
-                        t.memory_mb,
+                        megabytes(t.memory_mb),
                         t.throughput,
                         t.p50,
                         if has_db { format!("<td>{}</td>", html_escape::encode_text(&self.pool(t))) } else { String::new() },
@@ -556,10 +556,10 @@ impl PlannerFigure {
             )
         });
         format!(
-            "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {:.0} MB of RAM on {} cores.{pool}</p><div class=\"table-wrap\" role=\"region\" aria-label=\"The planner's sizes\"><table class=\"planner\">\
+            "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {} of RAM on {} cores.{pool}</p><div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"The planner's sizes\"><table class=\"planner\">\
              <thead><tr><th scope=\"col\">server</th><th scope=\"col\">size</th><th scope=\"col\">p99 ms</th><th scope=\"col\">memory</th><th scope=\"col\">requests/s</th><th scope=\"col\">p50 ms</th>{pool_head}<th scope=\"col\">command</th></tr></thead>\
              <tbody>{rows}</tbody></table></div>",
-            self.target_rps, self.target_p99, self.ram_mb, self.base.cores,
+            self.target_rps, self.target_p99, megabytes(self.ram_mb), self.base.cores,
             pool_head = if has_db { "<th scope=\"col\">database pool</th>" } else { "" },
         )
     }

@@ -294,7 +294,7 @@ impl ServerFigure {
             )
         };
         format!(
-            "{when}: throughput {:.1} requests/s; latency p50 {:.0} ms, p99 {:.0} ms; {now}{} waiting; {}; {} refused so far.",
+            "{when}: throughput {:.1} requests/s; latency p50 {:.0} ms, p99 {:.0} ms; {now}{} queued for a worker or the CPU; {}; {} refused so far.",
             measures[0],
             measures[1],
             measures[2],

@@ -274,8 +274,11 @@ impl Component for Widget {
                     self.schedule(ctx);
                 } else {
                     self.frame = None;
-                    // Drawn again at rest: markers at their stations, not mid-move.
+                    // Drawn again at rest: markers at their stations, not mid-move; and
+                    // the summary told now, not at its next turn, which a pause never
+                    // reaches.
                     self.redraw_all();
+                    self.refresh(ctx, None);
                 }
             }
             Msg::Step => {

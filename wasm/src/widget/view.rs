@@ -3,6 +3,7 @@
 //! the narration, the theory overlay's switch where queueing theory has an answer, and
 //! under "More settings" the other controls, presets, narration and downloads.
 
+use chart::Runs;
 use contract::values;
 use contract::{Key, Value, WidgetKind};
 use web_sys::{HtmlInputElement, MouseEvent};
@@ -24,7 +25,7 @@ impl Widget {
         let class = classes!("live-widget", (!self.visible).then_some("widget-offscreen"));
         html! {
             <div class={class}>
-                <Transport runs={self.figure.runs()} playing={self.clock.playing} speed={self.clock.speed}
+                <Transport runs={self.figure.runs()} playing={self.clock.playing} asking={self.asking()} speed={self.clock.speed}
                     on_toggle={link.callback(|()| Msg::Toggle)}
                     on_step={link.callback(|()| Msg::Step)}
                     on_reset={link.callback(|()| Msg::Reset)}
@@ -37,7 +38,8 @@ impl Widget {
                 if self.figure.capped() {
                     <p class="widget-note">{ "Simulating as fast as a frame allows: slower than the chosen speed." }</p>
                 }
-                if let Some(status) = self.figure.status() {
+                // While a prediction waits for the guess nothing runs: no "0% done…".
+                if let Some(status) = self.figure.status().filter(|_| !self.asking()) {
                     <p class="widget-status">{ status }</p>
                 }
                 { self.view_panels(ctx) }
@@ -232,10 +234,30 @@ impl Widget {
                 }
             }
             Prediction::Guessed { guess } => {
-                let actual = self.value(target).filter(|_| self.run_s >= ANSWER_AFTER_S);
-                let Some(actual) = actual else {
+                // The answer once the numbers settled: after some simulated seconds, or
+                // when a figure without a clock has finished its work.
+                let clocked = self.figure.runs() != Runs::InBackground;
+                let settled = if clocked {
+                    self.run_s >= ANSWER_AFTER_S
+                } else {
+                    self.figure.status().is_none()
+                };
+                let Some(actual) = self.value(target).filter(|_| settled) else {
+                    let running = format!(
+                        "Your guess: {}. Running the simulation…",
+                        target.format(guess)
+                    );
                     return html! {
-                        <p class="widget-predict-result" role="status">{ format!("Your guess: {}. Running…", target.format(guess)) }</p>
+                        <div class="widget-predict-result">
+                            <p role="status">{ running }</p>
+                            if clocked {
+                                <p class="widget-predict-progress">
+                                    <label>{ format!("{:.0} of {ANSWER_AFTER_S:.0} simulated seconds (a faster speed gets there sooner) ", self.run_s.min(ANSWER_AFTER_S).floor()) }
+                                        <progress max={ANSWER_AFTER_S.to_string()} value={self.run_s.min(ANSWER_AFTER_S).to_string()}></progress>
+                                    </label>
+                                </p>
+                            }
+                        </div>
                     };
                 };
                 let verdict = if actual == 0.0 {
