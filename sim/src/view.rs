@@ -39,6 +39,8 @@ pub struct RequestView {
     pub arrived_s: f64,
     /// True when the client has given up (timed out) but the server still works on it.
     pub abandoned: bool,
+    /// Waits (queries and I/O calls) it has finished: which of its CPU bursts it is in.
+    pub waits_done: u32,
 }
 
 /// What a worker (a process, a thread or an event loop) is doing.

@@ -64,6 +64,17 @@ pub async fn exclusive() -> tokio::sync::MutexGuard<'static, ()> {
     LOCK.lock().await
 }
 
+/// What a failed wait prints: each live widget's state, to tell a slow widget from a
+/// stuck one.
+const WIDGETS_NOW: &str = "return [...document.querySelectorAll('.widget[data-live]')].map(w => {
+    const text = css => (w.querySelector(css) || {}).textContent;
+    const rect = w.getBoundingClientRect();
+    return { widget: w.dataset.widget, frames: w.dataset.frames, top: Math.round(rect.top),
+        bottom: Math.round(rect.bottom), summary: text('.widget-summary'),
+        status: text('.widget-status'), note: text('.widget-note'),
+        outputs: [...w.querySelectorAll('output')].map(o => o.textContent).join(' | ') };
+})";
+
 impl Browser {
     /// A phone: Chromium's mobile emulation at 360 x 800 CSS pixels, pixel ratio 2 (a
     /// headless window cannot be made that narrow).
@@ -172,7 +183,8 @@ impl Browser {
                 return value;
             }
             if started.elapsed() > timeout {
-                panic!("timed out after {timeout:?} waiting for {what}");
+                let widgets = self.eval(WIDGETS_NOW).await;
+                panic!("timed out after {timeout:?} waiting for {what}; widgets now: {widgets:#}");
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

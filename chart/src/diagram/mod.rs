@@ -255,6 +255,9 @@ impl Diagram {
 
     /// Places everything in a `width` x `height` area, stations left to right.
     pub fn layout(&self, width: f64, height: f64) -> Layout {
+        // Room at both sides, so that the outer boxes' borders and the markers beside
+        // them are not cut by the canvas's edge.
+        const EDGE: f64 = 3.0;
         let mut layout = Layout {
             width,
             height,
@@ -262,7 +265,7 @@ impl Diagram {
         };
         let narrow = width < 480.0;
         // The key: the markers this server can show, in as many rows as the width needs.
-        let (mut x, mut row) = (0.0, 0.0);
+        let (mut x, mut row) = (EDGE, 0.0);
         for state in DotState::ALL {
             let shown = match state {
                 DotState::Db => self.database.is_some(),
@@ -273,8 +276,8 @@ impl Diagram {
                 continue;
             }
             let entry = legend_entry_w(state);
-            if x > 0.0 && x + entry - 12.0 > width {
-                (x, row) = (0.0, row + 1.0);
+            if x > EDGE && x + entry - 12.0 > width {
+                (x, row) = (EDGE, row + 1.0);
             }
             layout.legend.push((x, row * LEGEND_ROW, state));
             x += entry;
@@ -297,7 +300,7 @@ impl Diagram {
             h: inner_h,
         };
 
-        let clients = column(0.0, clients_w);
+        let clients = column(EDGE, clients_w);
         let label = match self.open_rate {
             Some(rate) => {
                 let (long, short) = (format!("arrivals {rate:.0}/s"), format!("{rate:.0}/s"));
@@ -327,6 +330,7 @@ impl Diagram {
 
         let server_x = balancer.x + balancer.w + GAP;
         let server_w = width
+            - EDGE
             - server_x
             - if database_w > 0.0 {
                 database_w + GAP

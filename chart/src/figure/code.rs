@@ -6,11 +6,13 @@
 
 use sim::{RequestPhase, Simulation};
 
-/// How many tasks are at each place of the handler.
+/// How many tasks are at each place of the handler: the CPU lines are counted apart,
+/// before the wait (`build_query`) and after it (`render`), so that each task is at one
+/// line only.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 struct PaneState {
-    running: u32,
-    ready: u32,
+    running: [u32; 2],
+    ready: [u32; 2],
     waiting_io: u32,
     blocking: u32,
 }
@@ -19,11 +21,12 @@ impl PaneState {
     fn of(sim: &Simulation) -> PaneState {
         let mut state = PaneState::default();
         for request in sim.requests() {
+            let after = usize::from(request.waits_done > 0);
             match request.phase {
-                RequestPhase::OnCpu { .. } => state.running += 1,
+                RequestPhase::OnCpu { .. } => state.running[after] += 1,
                 RequestPhase::Ready { .. }
                 | RequestPhase::Queued
-                | RequestPhase::WaitingGil { .. } => state.ready += 1,
+                | RequestPhase::WaitingGil { .. } => state.ready[after] += 1,
                 RequestPhase::WaitingIo { .. }
                 | RequestPhase::WaitingPool { .. }
                 | RequestPhase::WaitingDb { .. }
@@ -35,29 +38,30 @@ impl PaneState {
     }
 }
 
-/// Where a line of code is in the request's life.
+/// Where a line of code is in the request's life: CPU before the wait (0) or after it
+/// (1), or the wait.
 #[derive(Clone, Copy, PartialEq)]
 enum Place {
     Plain,
-    Cpu,
+    Cpu(usize),
     Io,
 }
 
 const ASYNC_LINES: &[(&str, Place)] = &[
     ("async def show_user(request):", Place::Plain),
-    ("    query = build_query(request)", Place::Cpu),
+    ("    query = build_query(request)", Place::Cpu(0)),
     ("    row = await db.fetch_one(query)", Place::Io),
-    ("    return render(row)", Place::Cpu),
+    ("    return render(row)", Place::Cpu(1)),
 ];
 
 const GEVENT_LINES: &[(&str, Place)] = &[
     ("def show_user(request):", Place::Plain),
-    ("    query = build_query(request)", Place::Cpu),
+    ("    query = build_query(request)", Place::Cpu(0)),
     (
         "    row = db.fetch_one(query)  # patched: switches",
         Place::Io,
     ),
-    ("    return render(row)", Place::Cpu),
+    ("    return render(row)", Place::Cpu(1)),
 ];
 
 /// The two panes as HTML, for the simulation's state now.
@@ -71,9 +75,13 @@ pub fn panes_html(sim: &Simulation) -> String {
     };
     let line = |(code, place): &(&str, Place)| {
         let (class, note) = match place {
-            Place::Cpu if s.running > 0 || s.blocking > 0 => (
-                "code-line running",
-                format!("{} running, {} ready", s.running, s.ready),
+            Place::Cpu(at) if s.running[*at] > 0 || s.ready[*at] > 0 => (
+                if s.running[*at] > 0 {
+                    "code-line running"
+                } else {
+                    "code-line"
+                },
+                format!("{} running, {} ready", s.running[*at], s.ready[*at]),
             ),
             Place::Io if blocking && s.blocking > 0 => ("code-line blocked", io_note.clone()),
             Place::Io => ("code-line paused", io_note.clone()),
@@ -112,5 +120,26 @@ mod tests {
         let html = panes_html(&simulation);
         assert!(html.contains("20 paused here"), "{html}");
         assert_eq!(html.matches("code-pane\"").count(), 2);
+
+        // With short waits, tasks are spread over both CPU lines, and each is counted at
+        // one line only: per pane, the notes add up to the tasks the loop holds.
+        let scenario =
+            sim::Scenario::parse("server = \"gevent\"\nclients = 20\ncpu_ms = 10\nio_ms = 20\n")
+                .unwrap();
+        let mut simulation = Simulation::new(&scenario);
+        simulation.advance_to(3.0, 1_000_000);
+        let html = panes_html(&simulation);
+        let pane = html.split("code-pane\"").nth(2).unwrap();
+        let counted: u32 = pane
+            .split("<span class=\"code-note\">")
+            .skip(1)
+            .map(|note| {
+                let note = &note[..note.find('<').unwrap()];
+                note.split(|c: char| !c.is_ascii_digit())
+                    .filter_map(|n| n.parse::<u32>().ok())
+                    .sum::<u32>()
+            })
+            .sum();
+        assert_eq!(counted, simulation.requests().count() as u32, "{pane}");
     }
 }

@@ -19,6 +19,7 @@ impl Simulation {
                 since_s: r.since,
                 arrived_s: r.arrived,
                 abandoned: r.abandoned,
+                waits_done: r.waits_done,
             })
         })
     }

@@ -509,13 +509,16 @@ impl Widget {
         // While a prediction waits for the guess, a frame only draws: nothing may run,
         // or the answer would show.
         let runs = !self.asking();
+        // Asked before the clock's advance, which runs a background figure's work too: a
+        // batch that ends inside it must still tell its summary now, as no frame may
+        // follow this one.
+        let had_work = runs && (self.figure.status().is_some() || self.seeking());
         // Paused, no time passes: advancing by nothing would still give the figure a new
         // version, and a frame to draw it, every frame.
         if runs && self.replay.is_none() && dt_s > 0.0 {
             self.figure.advance(dt_s);
             self.run_s += dt_s;
         }
-        let had_work = runs && (self.figure.status().is_some() || self.seeking());
         let slice = self
             .replay
             .as_ref()
