@@ -75,7 +75,9 @@ pub const DARK: Palette = Palette {
     background: RGBColor(24, 26, 27),
     text: RGBColor(222, 226, 230),
     grid: RGBColor(60, 64, 67),
-    series: [SKY, ORANGE, GREEN, PURPLE, YELLOW, BLUE],
+    // Fifth a light grey, as the light theme's fifth is orange: yellow there sat too near
+    // the second's orange on a dark ground (the planner's gthread and uvloop lines).
+    series: [SKY, ORANGE, GREEN, PURPLE, RGBColor(225, 225, 225), YELLOW],
     states: States {
         waiting: PURPLE,
         cpu: ORANGE,
