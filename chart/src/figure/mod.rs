@@ -256,6 +256,15 @@ impl Figure {
         each!(self, f => f.draw(index, area, look))
     }
 
+    /// The height panel `index` needs on the page, in CSS pixels, when it follows the
+    /// scenario (the timeline's rows) rather than the stylesheet.
+    pub fn height_px(&self, index: usize) -> Option<u32> {
+        match self {
+            Figure::Server(f) => f.height_px(index),
+            _ => None,
+        }
+    }
+
     /// A line of text over panel `index`, when it has one (which server a diagram is).
     pub fn caption(&self, index: usize) -> Option<String> {
         match self {

@@ -67,6 +67,11 @@ fn timeline_for(scenario: &Scenario) -> Timeline {
 }
 
 impl ServerFigure {
+    /// The height panel `index` needs, in CSS pixels, where it depends on the scenario.
+    pub fn height_px(&self, index: usize) -> Option<u32> {
+        (PANELS.get(index)?.row == Row::Timeline).then(|| self.timeline.height_px())
+    }
+
     pub fn new(kind: WidgetKind, scenario: &Scenario) -> ServerFigure {
         ServerFigure {
             kind,

@@ -16,6 +16,11 @@ use crate::Palette;
 pub(super) const SPAN_S: f64 = 6.0;
 /// Rows drawn at most; more workers are summed up in the label.
 const MAX_ROWS: usize = 16;
+/// The tallest a row is drawn, in CSS pixels.
+const ROW_PX: u32 = 22;
+/// The strip's height when it has many rows: what the stylesheet gave it before it
+/// followed its rows.
+const MAX_HEIGHT_PX: u32 = 120;
 /// Stories kept at most, newest first to go when over.
 const MAX_STORIES: usize = 20_000;
 
@@ -82,6 +87,15 @@ impl Timeline {
             on_row: vec![None; rows],
             ..Timeline::default()
         }
+    }
+
+    /// The height, in CSS pixels, that the rows need: a full-height strip for one
+    /// event loop was mostly empty. Room for the title on a line of its own (a phone),
+    /// rows of [`ROW_PX`] and the time labels under them; at most [`MAX_HEIGHT_PX`],
+    /// past which rows get thinner.
+    pub fn height_px(&self) -> u32 {
+        let rows = self.rows.len().clamp(1, MAX_ROWS) as u32;
+        (30 + rows * ROW_PX + 18).min(MAX_HEIGHT_PX)
     }
 
     /// Takes in the trace's new events, up to time `now`, and forgets what has left
@@ -272,7 +286,7 @@ impl Timeline {
         if shown == 0 {
             return area.present();
         }
-        let row_h = ((h as i32 - top - px(14.0)) / shown as i32).clamp(2, px(22.0));
+        let row_h = ((h as i32 - top - px(14.0)) / shown as i32).clamp(2, px(f64::from(ROW_PX)));
         let columns = (w as i32 - label_w - px(4.0)).max(1) as usize;
         let (t0, t1) = (self.now - SPAN_S, self.now);
         let dt = (t1 - t0) / columns as f64;

@@ -443,6 +443,15 @@ impl Widget {
     fn forget_stretched(&mut self) {
         for (index, node) in self.canvases.iter().enumerate() {
             let canvas = node.cast::<HtmlCanvasElement>();
+            // A height that follows the scenario is set through the CSSOM: the pages'
+            // CSP refuses inline style attributes.
+            if let (Some(canvas), Some(height)) = (&canvas, self.figure.height_px(index)) {
+                let style = canvas.style();
+                let height = format!("{height}px");
+                if style.get_property_value("height").ok().as_deref() != Some(&height) {
+                    let _ = style.set_property("height", &height);
+                }
+            }
             let resized = canvas.as_ref().is_some_and(canvas::resized);
             if canvas != self.drawn_on[index] || resized {
                 self.drawn[index] = None;
