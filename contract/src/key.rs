@@ -153,15 +153,25 @@ const fn positive(max: f64) -> Accepts {
         open_min: true,
     }
 }
-const fn slider(label: &'static str, unit: &'static str, min: f64, max: f64) -> Option<Control> {
+/// A control of the key table; the constructors below name its kinds.
+const fn control(
+    label: &'static str,
+    unit: &'static str,
+    (min, max): (f64, f64),
+    scale: Scale,
+    zero_is_off: bool,
+) -> Option<Control> {
     Some(Control {
         label,
         unit,
         min,
         max,
-        scale: Scale::Linear,
-        zero_is_off: false,
+        scale,
+        zero_is_off,
     })
+}
+const fn slider(label: &'static str, unit: &'static str, min: f64, max: f64) -> Option<Control> {
+    control(label, unit, (min, max), Scale::Linear, false)
 }
 const fn log_slider(
     label: &'static str,
@@ -169,14 +179,7 @@ const fn log_slider(
     min: f64,
     max: f64,
 ) -> Option<Control> {
-    Some(Control {
-        label,
-        unit,
-        min,
-        max,
-        scale: Scale::Log,
-        zero_is_off: false,
-    })
+    control(label, unit, (min, max), Scale::Log, false)
 }
 /// A log slider whose key is off at 0, as its first stop.
 const fn log_slider_or_off(
@@ -185,24 +188,10 @@ const fn log_slider_or_off(
     min: f64,
     max: f64,
 ) -> Option<Control> {
-    Some(Control {
-        label,
-        unit,
-        min,
-        max,
-        scale: Scale::Log,
-        zero_is_off: true,
-    })
+    control(label, unit, (min, max), Scale::Log, true)
 }
 const fn choice(label: &'static str) -> Option<Control> {
-    Some(Control {
-        label,
-        unit: "",
-        min: 0.0,
-        max: 0.0,
-        scale: Scale::Linear,
-        zero_is_off: false,
-    })
+    control(label, "", (0.0, 0.0), Scale::Linear, false)
 }
 
 /// The table, in DESIGN.md's order, then the extensions; `KEYS[k as usize].key == k`
