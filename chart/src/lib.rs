@@ -105,6 +105,9 @@ pub struct LineChart<'a> {
     pub series: Vec<Series<'a>>,
     /// Plot x on a log scale (x values must be positive).
     pub x_log: bool,
+    /// Plot y on a log scale, over whole decades: for lines whose values are orders of
+    /// magnitude apart, which a linear axis would flatten onto its zero.
+    pub y_log: bool,
     /// A vertical line at this x with a label, such as a crossover.
     pub marker: Option<(f64, &'a str)>,
     /// Dashed horizontal lines with labels: what theory predicts.
@@ -149,6 +152,7 @@ impl<'a> LineChart<'a> {
             x_range,
             series,
             x_log: false,
+            y_log: false,
             marker: None,
             guides: Vec::new(),
         }
@@ -158,18 +162,39 @@ impl<'a> LineChart<'a> {
 impl LineChart<'_> {
     /// The top of the y axis: a little above the highest point, never zero.
     pub fn y_max(&self) -> f64 {
-        let top = self
-            .series
-            .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.1))
-            .chain(self.guides.iter().map(|g| g.0))
-            .filter(|y| y.is_finite())
-            .fold(0.0_f64, f64::max);
+        let top = self.y_values().fold(0.0_f64, f64::max);
         if top > 0.0 {
             nice_ceiling(top * 1.1)
         } else {
             1.0
         }
+    }
+
+    /// The y axis as drawn: from 0 to `y_max`, or on a log scale the exponents of the
+    /// decades around the positive values.
+    fn y_axis(&self) -> (f64, f64) {
+        if !self.y_log {
+            return (0.0, self.y_max());
+        }
+        let (low, high) = self
+            .y_values()
+            .filter(|y| *y > 0.0)
+            .fold((f64::INFINITY, 0.0_f64), |(lo, hi), y| {
+                (lo.min(y), hi.max(y))
+            });
+        if high == 0.0 {
+            return (0.0, 1.0);
+        }
+        let low = low.log10().floor();
+        (low, high.log10().ceil().max(low + 1.0))
+    }
+
+    fn y_values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .chain(self.guides.iter().map(|g| g.0))
+            .filter(|y| y.is_finite())
     }
 }
 
@@ -198,13 +223,29 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     if x1 <= x0 {
         x1 = x0 + 1.0;
     }
+    let (y0, y1) = chart.y_axis();
+    // Values at or below zero have no place on a log axis: they sit on its floor.
+    let to_y = |y: f64| {
+        if chart.y_log {
+            y.max(10f64.powf(y0)).log10()
+        } else {
+            y
+        }
+    };
+    let y_format = |v: &f64| {
+        if chart.y_log {
+            contract::live::format_number(10f64.powf(*v).round())
+        } else {
+            contract::live::format_number(*v)
+        }
+    };
     let label_font = crate::sans(f64::from(px(12.0))).color(&palette.text);
     // Room for the widest tick label ("20,000", "0.50") beside the axis title, so they
     // never overlap: the labels are those the mesh will draw, not only the top one.
-    let widest = RangedCoordf64::from(0.0..chart.y_max())
+    let widest = RangedCoordf64::from(y0..y1)
         .key_points(BoldPoints(Y_LABELS))
         .iter()
-        .map(|&v| contract::live::format_number(v).chars().count())
+        .map(|v| y_format(v).chars().count())
         .max()
         .unwrap_or(1) as f64;
     let y_label_area = px((7.0 * widest + 28.0_f64).max(42.0));
@@ -236,7 +277,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         .margin_right(px(18.0))
         .x_label_area_size(px(34.0))
         .y_label_area_size(y_label_area)
-        .build_cartesian_2d(x0..x1, 0.0..chart.y_max())?;
+        .build_cartesian_2d(x0..x1, y0..y1)?;
     let x_format = |v: &f64| {
         if chart.x_log {
             contract::live::format_number(10f64.powf(*v).round())
@@ -244,7 +285,6 @@ pub fn draw_line_chart<DB: DrawingBackend>(
             contract::live::format_number(v.round())
         }
     };
-    let y_format = |v: &f64| contract::live::format_number(*v);
     ctx.configure_mesh()
         .x_desc(chart.x_label)
         .y_desc(chart.y_label)
@@ -261,10 +301,11 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     for (index, series) in chart.series.iter().enumerate() {
         let color = palette.series[index % palette.series.len()];
         let style = color.stroke_width(px(2.0).max(1));
-        let points = series.points.iter().map(|&(x, y)| (to_x(x), y));
+        let points = series.points.iter().map(|&(x, y)| (to_x(x), to_y(y)));
         ctx.draw_series(LineSeries::new(points, style))?;
     }
     for (y, label) in &chart.guides {
+        let y = &to_y(*y);
         let style = palette.text.stroke_width(px(1.0).max(1));
         let (a, b) = (x0, x1);
         ctx.draw_series(DashedLineSeries::new(
@@ -281,12 +322,11 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         ))?;
     }
     if let Some((x, label)) = chart.marker {
-        let top = chart.y_max();
         let style = palette.text.stroke_width(px(1.0).max(1));
-        ctx.draw_series(LineSeries::new([(to_x(x), 0.0), (to_x(x), top)], style))?;
+        ctx.draw_series(LineSeries::new([(to_x(x), y0), (to_x(x), y1)], style))?;
         ctx.draw_series(std::iter::once(Text::new(
             label.to_string(),
-            (to_x(x), top * 0.97),
+            (to_x(x), y1 - (y1 - y0) * 0.03),
             label_font.clone(),
         )))?;
     }
@@ -375,6 +415,7 @@ mod tests {
                 .map(|label| Series { label, points: &[] })
                 .collect(),
             x_log: false,
+            y_log: false,
             marker: None,
             guides: Vec::new(),
         };
@@ -408,6 +449,7 @@ mod tests {
                 points: &points,
             }],
             x_log: false,
+            y_log: false,
             marker: None,
             guides: vec![(2.5, "theory".into())],
         };
@@ -425,6 +467,66 @@ mod tests {
         );
     }
 
+    /// Lines 25 MB and 30,000 MB apart both show: the axis spans the decades from 10 to
+    /// 100,000 with round ticks, and the low line is drawn well above the axis' floor.
+    #[test]
+    fn a_log_value_axis_spans_whole_decades_with_round_ticks() {
+        let (low, high) = (
+            [(0.0, 25.0), (4.0, 28.0)],
+            [(0.0, 30_000.0), (4.0, 30_000.0)],
+        );
+        let chart = LineChart {
+            x_label: "simulated time (s)",
+            y_label: "memory in use (MB, log scale)",
+            x_range: (0.0, 4.0),
+            series: vec![
+                Series {
+                    label: "asyncio",
+                    points: &low,
+                },
+                Series {
+                    label: "processes",
+                    points: &high,
+                },
+            ],
+            x_log: false,
+            y_log: true,
+            marker: None,
+            guides: vec![(4096.0, "RAM budget".into())],
+        };
+        assert_eq!(chart.y_axis(), (1.0, 5.0));
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (460, 220)).into_drawing_area();
+            draw_line_chart(&area, &chart, &LIGHT, 1.0).unwrap();
+        }
+        for tick in ["10", "100", "1,000", "10,000", "100,000"] {
+            assert!(svg.contains(&format!("\n{tick}\n</text>")), "{tick}: {svg}");
+        }
+        // The two lines (wide strokes across the plot, not the key's short ones): the
+        // low one lies between the ticks of 10 and 100, not on the plot's floor.
+        let lines: Vec<Vec<(f64, f64)>> = svg
+            .split("<polyline")
+            .skip(1)
+            .filter(|p| p.contains("stroke-width=\"2\""))
+            .map(|p| {
+                let points = p.split("points=\"").nth(1).unwrap();
+                let points = &points[..points.find('"').unwrap()];
+                points
+                    .split_whitespace()
+                    .map(|xy| {
+                        let (x, y) = xy.split_once(',').unwrap();
+                        (x.parse().unwrap(), y.parse().unwrap())
+                    })
+                    .collect()
+            })
+            .filter(|line: &Vec<(f64, f64)>| line[line.len() - 1].0 - line[0].0 > 100.0)
+            .collect();
+        assert_eq!(lines.len(), 2, "{svg}");
+        let first_y: Vec<f64> = lines.iter().map(|line| line[0].1).collect();
+        assert!(first_y[0] > first_y[1] + 50.0, "{first_y:?}");
+    }
+
     /// At 0 s nothing has finished, and the value axis runs 0 to 1 with a "0.50" tick:
     /// wider than the top label the room used to be measured on.
     #[test]
@@ -435,6 +537,7 @@ mod tests {
             x_range: (0.0, 10.0),
             series: vec![],
             x_log: false,
+            y_log: false,
             marker: None,
             guides: vec![],
         };

@@ -182,10 +182,13 @@ impl MemoryFigure {
                     .collect();
                 let mut chart = LineChart::new(
                     "simulated time (s)",
-                    "memory in use (MB)",
+                    "memory in use (MB, log scale)",
                     self.live[0].x_range(),
                     series,
                 );
+                // Processes take thousands of MB where the others take tens: on a linear
+                // axis those three lie flat on zero.
+                chart.y_log = true;
                 // The budget the bars are about, so that memory over it reads as such.
                 chart.guides.push((
                     self.budget_mb,
