@@ -526,14 +526,16 @@ impl PlannerFigure {
                     Outcome::Searching => format!("<td colspan=\"{span}\">searching…</td>"),
                     // What the reader asked about first (p99, memory), so that a narrow
                     // column shows it without scrolling; the command last.
+                    // Each cell names its column (`data-label`): a phone shows a row as
+                    // a card of named values rather than a table wider than the screen.
                     Outcome::Fits(t) => format!(
-                        "<td>{}</td><td>{:.0}</td><td>{}</td><td>{:.0}</td><td>{:.0}</td>{}<td><code>{}</code></td>",
+                        "<td data-label=\"size\">{}</td><td data-label=\"p99 ms\">{:.0}</td><td data-label=\"memory\">{}</td><td data-label=\"requests/s\">{:.0}</td><td data-label=\"p50 ms\">{:.0}</td>{}<td data-label=\"command\"><code>{}</code></td>",
                         html_escape::encode_text(&describe_size(s.candidate, (t.processes, t.threads))),
                         t.p99,
                         megabytes(t.memory_mb),
                         t.throughput,
                         t.p50,
-                        if has_db { format!("<td>{}</td>", html_escape::encode_text(&self.pool(t))) } else { String::new() },
+                        if has_db { format!("<td data-label=\"database pool\">{}</td>", html_escape::encode_text(&self.pool(t))) } else { String::new() },
                         html_escape::encode_text(&s.candidate.command(t.processes, t.threads)),
                     ),
                     Outcome::None(why) => format!("<td colspan=\"{span}\" class=\"planner-none\">none fits: {}</td>", html_escape::encode_text(why)),
