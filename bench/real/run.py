@@ -45,7 +45,7 @@ class Plan:
     cpu_levels: list[int]
     duration_s: float
     lock_wait_s: float  # how long to wait for another run of the harness to finish
-    patience_s: float  # total time for measuring again points that others starved of CPU
+    patience_s: float  # total time for measuring again disturbed points (starved, or off their cost)
     calibration_s: float = 3.0
 
 

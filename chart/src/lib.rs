@@ -186,7 +186,14 @@ impl LineChart<'_> {
             return (0.0, 1.0);
         }
         let low = low.log10().floor();
-        (low, high.log10().ceil().max(low + 1.0))
+        // Room above the highest value, as on a linear axis: a line or a guide just
+        // under a decade would otherwise meet the top edge and its label the key.
+        let top = high.log10();
+        let mut high = top.ceil().max(low + 1.0);
+        if top > high - 0.15 {
+            high += 1.0;
+        }
+        (low, high)
     }
 
     fn y_values(&self) -> impl Iterator<Item = f64> + '_ {
@@ -242,8 +249,15 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     let label_font = crate::sans(f64::from(px(12.0))).color(&palette.text);
     // Room for the widest tick label ("20,000", "0.50") beside the axis title, so they
     // never overlap: the labels are those the mesh will draw, not only the top one.
+    // A log axis labels whole decades only: asked for more labels than decades, the
+    // mesh would add half-decades (32, 316).
+    let y_labels = if chart.y_log {
+        Y_LABELS.min((y1 - y0).round() as usize + 1)
+    } else {
+        Y_LABELS
+    };
     let widest = RangedCoordf64::from(y0..y1)
-        .key_points(BoldPoints(Y_LABELS))
+        .key_points(BoldPoints(y_labels))
         .iter()
         .map(|v| y_format(v).chars().count())
         .max()
@@ -289,7 +303,7 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         .x_desc(chart.x_label)
         .y_desc(chart.y_label)
         .x_labels(6)
-        .y_labels(Y_LABELS)
+        .y_labels(y_labels)
         .x_label_formatter(&x_format)
         .y_label_formatter(&y_format)
         .label_style(label_font.clone())
@@ -525,6 +539,42 @@ mod tests {
         assert_eq!(lines.len(), 2, "{svg}");
         let first_y: Vec<f64> = lines.iter().map(|line| line[0].1).collect();
         assert!(first_y[0] > first_y[1] + 50.0, "{first_y:?}");
+    }
+
+    /// Over two decades the ticks stay on whole decades (no 32 or 316), and a guide just
+    /// under a decade gets one more above it.
+    #[test]
+    fn a_short_log_axis_labels_decades_only_and_keeps_room_above() {
+        let points = [(0.0, 29.0), (4.0, 40.0)];
+        let chart = |guide: f64| LineChart {
+            x_label: "simulated time (s)",
+            y_label: "memory in use (MB, log scale)",
+            x_range: (0.0, 4.0),
+            series: vec![Series {
+                label: "asyncio",
+                points: &points,
+            }],
+            x_log: false,
+            y_log: true,
+            marker: None,
+            guides: vec![(guide, "RAM budget".into())],
+        };
+        assert_eq!(chart(512.0).y_axis(), (1.0, 3.0));
+        assert_eq!(chart(900.0).y_axis(), (1.0, 4.0));
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (460, 220)).into_drawing_area();
+            draw_line_chart(&area, &chart(512.0), &LIGHT, 1.0).unwrap();
+        }
+        for tick in ["10", "100", "1,000"] {
+            assert!(svg.contains(&format!("\n{tick}\n</text>")), "{tick}: {svg}");
+        }
+        for half in ["32", "316"] {
+            assert!(
+                !svg.contains(&format!("\n{half}\n</text>")),
+                "{half}: {svg}"
+            );
+        }
     }
 
     /// At 0 s nothing has finished, and the value axis runs 0 to 1 with a "0.50" tick:

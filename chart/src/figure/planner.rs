@@ -513,7 +513,9 @@ impl PlannerFigure {
         format!("about {:.0} per process in use", per_process.ceil())
     }
 
-    /// The results as a table: one row per server.
+    /// The results as a table: one row per server. The ARIA roles restate the table's
+    /// own: in a narrow widget its rows are shown as blocks (cards), and WebKit drops a
+    /// table's semantics along with its display.
     pub fn html(&self) -> String {
         // The pool column only means something when requests query a database.
         let has_db = self.base.db_ms > 0.0;
@@ -523,24 +525,24 @@ impl PlannerFigure {
             .iter()
             .map(|s| {
                 let cells = match &s.outcome {
-                    Outcome::Searching => format!("<td colspan=\"{span}\">searching…</td>"),
+                    Outcome::Searching => format!("<td role=\"cell\" colspan=\"{span}\">searching…</td>"),
                     // What the reader asked about first (p99, memory), so that a narrow
                     // column shows it without scrolling; the command last.
                     // Each cell names its column (`data-label`): a phone shows a row as
                     // a card of named values rather than a table wider than the screen.
                     Outcome::Fits(t) => format!(
-                        "<td data-label=\"size\">{}</td><td data-label=\"p99 ms\">{:.0}</td><td data-label=\"memory\">{}</td><td data-label=\"requests/s\">{:.0}</td><td data-label=\"p50 ms\">{:.0}</td>{}<td data-label=\"command\"><code>{}</code></td>",
+                        "<td role=\"cell\" data-label=\"size\">{}</td><td role=\"cell\" data-label=\"p99 ms\">{:.0}</td><td role=\"cell\" data-label=\"memory\">{}</td><td role=\"cell\" data-label=\"requests/s\">{:.0}</td><td role=\"cell\" data-label=\"p50 ms\">{:.0}</td>{}<td role=\"cell\" data-label=\"command\"><code>{}</code></td>",
                         html_escape::encode_text(&describe_size(s.candidate, (t.processes, t.threads))),
                         t.p99,
                         megabytes(t.memory_mb),
                         t.throughput,
                         t.p50,
-                        if has_db { format!("<td data-label=\"database pool\">{}</td>", html_escape::encode_text(&self.pool(t))) } else { String::new() },
+                        if has_db { format!("<td role=\"cell\" data-label=\"database pool\">{}</td>", html_escape::encode_text(&self.pool(t))) } else { String::new() },
                         html_escape::encode_text(&s.candidate.command(t.processes, t.threads)),
                     ),
-                    Outcome::None(why) => format!("<td colspan=\"{span}\" class=\"planner-none\">none fits: {}</td>", html_escape::encode_text(why)),
+                    Outcome::None(why) => format!("<td role=\"cell\" colspan=\"{span}\" class=\"planner-none\">none fits: {}</td>", html_escape::encode_text(why)),
                 };
-                format!("<tr><th scope=\"row\">{}</th>{cells}</tr>", s.candidate.label())
+                format!("<tr role=\"row\"><th role=\"rowheader\" scope=\"row\">{}</th>{cells}</tr>", s.candidate.label())
             })
             .collect();
         let pool = if self.base.db_ms > 0.0 && self.base.db_pool > 0 {
@@ -558,11 +560,11 @@ impl PlannerFigure {
             )
         });
         format!(
-            "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {} of RAM on {} cores.{pool}</p><div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"The planner's sizes\"><table class=\"planner\">\
-             <thead><tr><th scope=\"col\">server</th><th scope=\"col\">size</th><th scope=\"col\">p99 ms</th><th scope=\"col\">memory</th><th scope=\"col\">requests/s</th><th scope=\"col\">p50 ms</th>{pool_head}<th scope=\"col\">command</th></tr></thead>\
-             <tbody>{rows}</tbody></table></div>",
+            "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {} of RAM on {} cores.{pool}</p><div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"The planner's sizes\"><table class=\"planner\" role=\"table\">\
+             <thead role=\"rowgroup\"><tr role=\"row\"><th role=\"columnheader\" scope=\"col\">server</th><th role=\"columnheader\" scope=\"col\">size</th><th role=\"columnheader\" scope=\"col\">p99 ms</th><th role=\"columnheader\" scope=\"col\">memory</th><th role=\"columnheader\" scope=\"col\">requests/s</th><th role=\"columnheader\" scope=\"col\">p50 ms</th>{pool_head}<th role=\"columnheader\" scope=\"col\">command</th></tr></thead>\
+             <tbody role=\"rowgroup\">{rows}</tbody></table></div>",
             self.target_rps, self.target_p99, megabytes(self.ram_mb), self.base.cores,
-            pool_head = if has_db { "<th scope=\"col\">database pool</th>" } else { "" },
+            pool_head = if has_db { "<th role=\"columnheader\" scope=\"col\">database pool</th>" } else { "" },
         )
     }
 
