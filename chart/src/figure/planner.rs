@@ -517,33 +517,52 @@ impl PlannerFigure {
     /// own: in a narrow widget its rows are shown as blocks (cards), and WebKit drops a
     /// table's semantics along with its display.
     pub fn html(&self) -> String {
-        // The pool column only means something when requests query a database.
+        // What the reader asked about first (p99, memory), so that a narrow column shows
+        // it without scrolling; the command last. The pool column only means something
+        // when requests query a database. Each cell names its column (`data-label`): a
+        // phone shows a row as a card of named values.
         let has_db = self.base.db_ms > 0.0;
-        let span = if has_db { 7 } else { 6 };
+        let columns: Vec<&str> = ["size", "p99 ms", "memory", "requests/s", "p50 ms"]
+            .into_iter()
+            .chain(has_db.then_some("database pool"))
+            .chain(["command"])
+            .collect();
+        let span = columns.len();
         let rows: String = self
             .searches
             .iter()
             .map(|s| {
                 let cells = match &s.outcome {
                     Outcome::Searching => format!("<td role=\"cell\" colspan=\"{span}\">searching…</td>"),
-                    // What the reader asked about first (p99, memory), so that a narrow
-                    // column shows it without scrolling; the command last.
-                    // Each cell names its column (`data-label`): a phone shows a row as
-                    // a card of named values rather than a table wider than the screen.
-                    Outcome::Fits(t) => format!(
-                        "<td role=\"cell\" data-label=\"size\">{}</td><td role=\"cell\" data-label=\"p99 ms\">{:.0}</td><td role=\"cell\" data-label=\"memory\">{}</td><td role=\"cell\" data-label=\"requests/s\">{:.0}</td><td role=\"cell\" data-label=\"p50 ms\">{:.0}</td>{}<td role=\"cell\" data-label=\"command\"><code>{}</code></td>",
-                        html_escape::encode_text(&describe_size(s.candidate, (t.processes, t.threads))),
-                        t.p99,
-                        megabytes(t.memory_mb),
-                        t.throughput,
-                        t.p50,
-                        if has_db { format!("<td role=\"cell\" data-label=\"database pool\">{}</td>", html_escape::encode_text(&self.pool(t))) } else { String::new() },
-                        html_escape::encode_text(&s.candidate.command(t.processes, t.threads)),
-                    ),
+                    Outcome::Fits(t) => {
+                        let values = [
+                            html_escape::encode_text(&describe_size(s.candidate, (t.processes, t.threads))).into_owned(),
+                            format!("{:.0}", t.p99),
+                            megabytes(t.memory_mb),
+                            format!("{:.0}", t.throughput),
+                            format!("{:.0}", t.p50),
+                        ]
+                        .into_iter()
+                        .chain(has_db.then(|| html_escape::encode_text(&self.pool(t)).into_owned()))
+                        .chain([format!(
+                            "<code>{}</code>",
+                            html_escape::encode_text(&s.candidate.command(t.processes, t.threads))
+                        )]);
+                        columns
+                            .iter()
+                            .zip(values)
+                            .map(|(column, value)| format!("<td role=\"cell\" data-label=\"{column}\">{value}</td>"))
+                            .collect()
+                    }
                     Outcome::None(why) => format!("<td role=\"cell\" colspan=\"{span}\" class=\"planner-none\">none fits: {}</td>", html_escape::encode_text(why)),
                 };
                 format!("<tr role=\"row\"><th role=\"rowheader\" scope=\"row\">{}</th>{cells}</tr>", s.candidate.label())
             })
+            .collect();
+        let head: String = ["server"]
+            .iter()
+            .chain(&columns)
+            .map(|column| format!("<th role=\"columnheader\" scope=\"col\">{column}</th>"))
             .collect();
         let pool = if self.base.db_ms > 0.0 && self.base.db_pool > 0 {
             format!(
@@ -561,10 +580,9 @@ impl PlannerFigure {
         });
         format!(
             "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {} of RAM on {} cores.{pool}</p><div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"The planner's sizes\"><table class=\"planner\" role=\"table\">\
-             <thead role=\"rowgroup\"><tr role=\"row\"><th role=\"columnheader\" scope=\"col\">server</th><th role=\"columnheader\" scope=\"col\">size</th><th role=\"columnheader\" scope=\"col\">p99 ms</th><th role=\"columnheader\" scope=\"col\">memory</th><th role=\"columnheader\" scope=\"col\">requests/s</th><th role=\"columnheader\" scope=\"col\">p50 ms</th>{pool_head}<th role=\"columnheader\" scope=\"col\">command</th></tr></thead>\
+             <thead role=\"rowgroup\"><tr role=\"row\">{head}</tr></thead>\
              <tbody role=\"rowgroup\">{rows}</tbody></table></div>",
             self.target_rps, self.target_p99, megabytes(self.ram_mb), self.base.cores,
-            pool_head = if has_db { "<th role=\"columnheader\" scope=\"col\">database pool</th>" } else { "" },
         )
     }
 

@@ -18,6 +18,10 @@ pub(super) const SPAN_S: f64 = 6.0;
 const MAX_ROWS: usize = 16;
 /// The tallest a row is drawn, in CSS pixels.
 const ROW_PX: u32 = 22;
+/// Room above the rows when the title and the key take a line each (a phone), and
+/// below them for the time labels, in CSS pixels.
+const TITLES_PX: u32 = 30;
+const TIME_LABELS_PX: u32 = 14;
 /// The strip's height when it has many rows: what the stylesheet gave it before it
 /// followed its rows.
 const MAX_HEIGHT_PX: u32 = 120;
@@ -95,7 +99,8 @@ impl Timeline {
     /// past which rows get thinner.
     pub fn height_px(&self) -> u32 {
         let rows = self.rows.len().clamp(1, MAX_ROWS) as u32;
-        (30 + rows * ROW_PX + 18).min(MAX_HEIGHT_PX)
+        // 4 px to spare under the time labels' descenders.
+        (TITLES_PX + rows * ROW_PX + TIME_LABELS_PX + 4).min(MAX_HEIGHT_PX)
     }
 
     /// Takes in the trace's new events, up to time `now`, and forgets what has left
@@ -280,13 +285,14 @@ impl Timeline {
                 px(16.0),
             )
         } else {
-            (short, (label_w, px(14.0)), px(30.0))
+            (short, (label_w, px(14.0)), px(f64::from(TITLES_PX)))
         };
         let shown = self.rows.len().min(MAX_ROWS);
         if shown == 0 {
             return area.present();
         }
-        let row_h = ((h as i32 - top - px(14.0)) / shown as i32).clamp(2, px(f64::from(ROW_PX)));
+        let row_h = ((h as i32 - top - px(f64::from(TIME_LABELS_PX))) / shown as i32)
+            .clamp(2, px(f64::from(ROW_PX)));
         let columns = (w as i32 - label_w - px(4.0)).max(1) as usize;
         let (t0, t1) = (self.now - SPAN_S, self.now);
         let dt = (t1 - t0) / columns as f64;

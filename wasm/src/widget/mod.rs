@@ -106,6 +106,8 @@ pub struct Widget {
     /// The canvas each panel was last drawn on: a render that replaces one (and only
     /// that) loses its picture.
     drawn_on: Vec<Option<HtmlCanvasElement>>,
+    /// The height last set on each panel's canvas, where it follows the scenario.
+    heights: Vec<Option<u32>>,
     guess: NodeRef,
     /// The version of each panel last drawn; `None` draws it next time.
     drawn: Vec<Option<u64>>,
@@ -202,6 +204,7 @@ impl Component for Widget {
             _resize: resize,
             canvases: (0..panels).map(|_| NodeRef::default()).collect(),
             drawn_on: vec![None; panels],
+            heights: vec![None; panels],
             guess: NodeRef::default(),
             drawn: vec![None; panels],
             draw_from: 0,
@@ -443,13 +446,13 @@ impl Widget {
     fn forget_stretched(&mut self) {
         for (index, node) in self.canvases.iter().enumerate() {
             let canvas = node.cast::<HtmlCanvasElement>();
-            // A height that follows the scenario is set through the CSSOM: the pages'
-            // CSP refuses inline style attributes.
-            if let (Some(canvas), Some(height)) = (&canvas, self.figure.height_px(index)) {
-                let style = canvas.style();
-                let height = format!("{height}px");
-                if style.get_property_value("height").ok().as_deref() != Some(&height) {
-                    let _ = style.set_property("height", &height);
+            // A height that follows the scenario is set through the CSSOM (the pages'
+            // CSP refuses inline style attributes), on a new canvas or a new height only.
+            let height = self.figure.height_px(index);
+            if let (Some(canvas), Some(px)) = (&canvas, height) {
+                if self.drawn_on[index].as_ref() != Some(canvas) || self.heights[index] != height {
+                    let _ = canvas.style().set_property("height", &format!("{px}px"));
+                    self.heights[index] = height;
                 }
             }
             let resized = canvas.as_ref().is_some_and(canvas::resized);
