@@ -57,7 +57,26 @@ pub struct Point {
     pub clients: u32,
     pub measured: Figures,
     pub simulated: Figures,
+    /// The CPU per request this point was simulated with, ms: the series' calibrated
+    /// `cpu_ms`, or the point's own measured cost when the host's speed had moved
+    /// (files written before the harness recorded it have none).
+    #[serde(default)]
+    pub simulated_cpu_ms: Option<f64>,
 }
+
+impl Point {
+    /// The point was simulated with its own measured CPU per request, more than 15% from
+    /// the series' calibrated `cpu_ms` (see `bench/real/README.md`): that cost, ms.
+    pub fn own_cpu_ms(&self, series: &Series) -> Option<f64> {
+        let own = self.simulated_cpu_ms?;
+        let calibrated = series.number("cpu_ms")?;
+        ((own / calibrated - 1.0).abs() > OWN_COST_DRIFT).then_some(own)
+    }
+}
+
+/// How far a point's own CPU per request may be from its calibration before the
+/// harness simulates it with its own (`drifted()` in `bench/real/run.py`).
+const OWN_COST_DRIFT: f64 = 0.15;
 
 /// What was measured or simulated at one point.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]

@@ -110,8 +110,12 @@ fn table(data: &Measurements) -> String {
             .points
             .iter()
             .map(|p| {
+                let own = match p.own_cpu_ms(s) {
+                    Some(ms) => format!(" (simulated at its own {ms:.1} ms of CPU)"),
+                    None => String::new(),
+                };
                 format!(
-                    "{}: {:.0} / {:.0}",
+                    "{}: {:.0} / {:.0}{own}",
                     p.clients, p.measured.throughput_rps, p.simulated.throughput_rps
                 )
             })
@@ -124,9 +128,20 @@ fn table(data: &Measurements) -> String {
         )
     };
     let rows: String = data.series.iter().map(row).collect();
+    // The host's speed moves on its own: a CPU-bound point far from its series'
+    // calibration was simulated with the cost it measured, and the reader is told so.
+    let any_own_cost = data
+        .series
+        .iter()
+        .any(|s| s.points.iter().any(|p| p.own_cpu_ms(s).is_some()));
+    let own_cost = if any_own_cost {
+        "<p>A point marked with its own CPU cost used more than 15% more or less CPU per request than its series' calibration (the cpu_ms of the scenario), because the host's speed moved while it ran; it was simulated with the cost it measured, not the calibrated one.</p>"
+    } else {
+        ""
+    };
     format!(
         "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Real servers, measured and simulated\"><table><thead><tr><th>server</th><th>work</th>\
-         <th>clients: measured / simulated requests per second</th></tr></thead><tbody>{rows}</tbody></table></div>"
+         <th>clients: measured / simulated requests per second</th></tr></thead><tbody>{rows}</tbody></table></div>{own_cost}"
     )
 }
 
@@ -153,5 +168,28 @@ mod tests {
             html.contains("<img class=\"widget-chart theme-dark\"") && html.contains("<table>")
         );
         assert_eq!(files.len(), 4, "two charts in two themes");
+    }
+
+    #[test]
+    fn a_point_simulated_with_its_own_cost_says_so() {
+        let json = r#"{"machine": {"cores": 2}, "series": [{"server": "uvicorn-asyncio",
+            "workload": "cpu", "scenario": {"server": "asyncio", "cpu_ms": 10.0},
+            "points": [
+              {"clients": 1, "measured": {"throughput_rps": 90}, "simulated": {"throughput_rps": 95},
+               "simulated_cpu_ms": 10.0},
+              {"clients": 4, "measured": {"throughput_rps": 150}, "simulated": {"throughput_rps": 155},
+               "simulated_cpu_ms": 6.4},
+              {"clients": 8, "measured": {"throughput_rps": 100}, "simulated": {"throughput_rps": 98}}
+            ]}]}"#;
+        let data: Measurements = serde_json::from_str(json).unwrap();
+        let s = &data.series[0];
+        let own: Vec<Option<f64>> = s.points.iter().map(|p| p.own_cpu_ms(s)).collect();
+        assert_eq!(own, [None, Some(6.4), None]);
+        let html = table(&data);
+        assert!(
+            html.contains("4: 150 / 155 (simulated at its own 6.4 ms of CPU)"),
+            "{html}"
+        );
+        assert!(html.contains("1: 90 / 95;") && html.contains("because the host's speed moved"));
     }
 }
