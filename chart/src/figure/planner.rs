@@ -522,11 +522,11 @@ impl PlannerFigure {
         // when requests query a database. Each cell names its column (`data-label`): a
         // phone shows a row as a card of named values.
         let has_db = self.base.db_ms > 0.0;
-        let columns: Vec<&str> = ["size", "p99 ms", "memory", "requests/s", "p50 ms"]
-            .into_iter()
-            .chain(has_db.then_some("database pool"))
-            .chain(["command"])
-            .collect();
+        let mut columns = vec!["size", "p99 ms", "memory", "requests/s", "p50 ms"];
+        if has_db {
+            columns.push("database pool");
+        }
+        columns.push("command");
         let span = columns.len();
         let rows: String = self
             .searches
@@ -535,35 +535,37 @@ impl PlannerFigure {
                 let cells = match &s.outcome {
                     Outcome::Searching => format!("<td role=\"cell\" colspan=\"{span}\">searching…</td>"),
                     Outcome::Fits(t) => {
-                        let values = [
+                        let mut values = vec![
                             html_escape::encode_text(&describe_size(s.candidate, (t.processes, t.threads))).into_owned(),
                             format!("{:.0}", t.p99),
                             megabytes(t.memory_mb),
                             format!("{:.0}", t.throughput),
                             format!("{:.0}", t.p50),
-                        ]
-                        .into_iter()
-                        .chain(has_db.then(|| html_escape::encode_text(&self.pool(t)).into_owned()))
-                        .chain([format!(
+                        ];
+                        if has_db {
+                            values.push(html_escape::encode_text(&self.pool(t)).into_owned());
+                        }
+                        values.push(format!(
                             "<code>{}</code>",
                             html_escape::encode_text(&s.candidate.command(t.processes, t.threads))
-                        )]);
-                        columns
-                            .iter()
-                            .zip(values)
-                            .map(|(column, value)| format!("<td role=\"cell\" data-label=\"{column}\">{value}</td>"))
-                            .collect()
+                        ));
+                        let mut cells = String::new();
+                        for (column, value) in columns.iter().zip(&values) {
+                            cells.push_str(&format!("<td role=\"cell\" data-label=\"{column}\">{value}</td>"));
+                        }
+                        cells
                     }
                     Outcome::None(why) => format!("<td role=\"cell\" colspan=\"{span}\" class=\"planner-none\">none fits: {}</td>", html_escape::encode_text(why)),
                 };
                 format!("<tr role=\"row\"><th role=\"rowheader\" scope=\"row\">{}</th>{cells}</tr>", s.candidate.label())
             })
             .collect();
-        let head: String = ["server"]
-            .iter()
-            .chain(&columns)
-            .map(|column| format!("<th role=\"columnheader\" scope=\"col\">{column}</th>"))
-            .collect();
+        let mut head = String::new();
+        for column in std::iter::once(&"server").chain(&columns) {
+            head.push_str(&format!(
+                "<th role=\"columnheader\" scope=\"col\">{column}</th>"
+            ));
+        }
         let pool = if self.base.db_ms > 0.0 && self.base.db_pool > 0 {
             format!(
                 " Each process has a pool of {} database connections.",
