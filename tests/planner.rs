@@ -82,10 +82,22 @@ async fn planner_sizes_each_server_and_explains_what_cannot_fit() {
         fits.len() >= 3,
         "at the article's defaults most servers fit: {rows:?}"
     );
-    let commands: Vec<&str> = fits
-        .iter()
-        .map(|r| r.last().unwrap().as_str().unwrap())
+    let commands = browser
+        .eval(&format!(
+            "{PLANNER} return W.querySelector('.live-widget .planner-commands').textContent"
+        ))
+        .await;
+    let commands: Vec<&str> = commands
+        .as_str()
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
         .collect();
+    assert_eq!(
+        commands.len(),
+        fits.len(),
+        "a command per size: {commands:?}"
+    );
     assert!(
         commands
             .iter()

@@ -518,15 +518,15 @@ impl PlannerFigure {
     /// table's semantics along with its display.
     pub fn html(&self) -> String {
         // What the reader asked about first (p99, memory), so that a narrow column shows
-        // it without scrolling; the command last. The pool column only means something
-        // when requests query a database. Each cell names its column (`data-label`): a
-        // phone shows a row as a card of named values.
+        // it without scrolling. The pool column only means something when requests query
+        // a database. Each cell names its column (`data-label`): a phone shows a row as a
+        // card of named values. The commands follow the table, as lines to copy: as a
+        // column they made the table wider than the article.
         let has_db = self.base.db_ms > 0.0;
         let mut columns = vec!["size", "p99 ms", "memory", "requests/s", "p50 ms"];
         if has_db {
             columns.push("database pool");
         }
-        columns.push("command");
         let span = columns.len();
         let rows: String = self
             .searches
@@ -545,10 +545,6 @@ impl PlannerFigure {
                         if has_db {
                             values.push(html_escape::encode_text(&self.pool(t)).into_owned());
                         }
-                        values.push(format!(
-                            "<code>{}</code>",
-                            html_escape::encode_text(&s.candidate.command(t.processes, t.threads))
-                        ));
                         let mut cells = String::new();
                         for (column, value) in columns.iter().zip(&values) {
                             cells.push_str(&format!("<td role=\"cell\" data-label=\"{column}\">{value}</td>"));
@@ -560,6 +556,27 @@ impl PlannerFigure {
                 format!("<tr role=\"row\"><th role=\"rowheader\" scope=\"row\">{}</th>{cells}</tr>", s.candidate.label())
             })
             .collect();
+        let mut commands = String::new();
+        for s in &self.searches {
+            if let Outcome::Fits(t) = &s.outcome {
+                let size = describe_size(s.candidate, (t.processes, t.threads));
+                let line = format!(
+                    "# {}: {size}\n{}\n",
+                    s.candidate.label(),
+                    s.candidate.command(t.processes, t.threads)
+                );
+                commands.push_str(&html_escape::encode_text(&line));
+            }
+        }
+        // A phone scrolls the longest line: the block takes the keyboard's focus for that.
+        let commands = if commands.is_empty() {
+            commands
+        } else {
+            format!(
+                "<pre class=\"planner-commands\" tabindex=\"0\" aria-label=\"The commands that run these sizes\"><code>{}</code></pre>",
+                commands.trim_end()
+            )
+        };
         let mut head = String::new();
         for column in std::iter::once(&"server").chain(&columns) {
             head.push_str(&format!(
@@ -583,7 +600,7 @@ impl PlannerFigure {
         format!(
             "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {} of RAM on {} cores.{pool}</p><div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"The planner's sizes\"><table class=\"planner\" role=\"table\">\
              <thead role=\"rowgroup\"><tr role=\"row\">{head}</tr></thead>\
-             <tbody role=\"rowgroup\">{rows}</tbody></table></div>",
+             <tbody role=\"rowgroup\">{rows}</tbody></table></div>{commands}",
             self.target_rps, self.target_p99, megabytes(self.ram_mb), self.base.cores,
         )
     }
