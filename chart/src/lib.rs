@@ -215,6 +215,38 @@ fn nice_ceiling(value: f64) -> f64 {
         .unwrap_or(10.0 * magnitude)
 }
 
+/// How an axis places values: as they are, or by their logarithm (a value at or below
+/// `floor`, which has no place on a log axis, sits on the floor). The mesh works in
+/// placed values; its labels turn them back into round numbers.
+#[derive(Debug, Clone, Copy)]
+struct Scale {
+    log: bool,
+    floor: f64,
+    /// Labels of a linear axis in whole numbers (request counts, not latencies).
+    whole: bool,
+}
+
+impl Scale {
+    fn place(self, v: f64) -> f64 {
+        if self.log {
+            v.max(self.floor).log10()
+        } else {
+            v
+        }
+    }
+
+    fn label(self, placed: &f64) -> String {
+        let v = if self.log {
+            10f64.powf(*placed).round()
+        } else if self.whole {
+            placed.round()
+        } else {
+            *placed
+        };
+        contract::live::format_number(v)
+    }
+}
+
 /// Draws `chart` filling `area`. `scale` multiplies text sizes and line widths so that a
 /// canvas sized in device pixels stays sharp on HiDPI screens.
 pub fn draw_line_chart<DB: DrawingBackend>(
@@ -225,27 +257,26 @@ pub fn draw_line_chart<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let px = |v: f64| (v * scale).round() as u32;
     area.fill(&palette.background)?;
-    let to_x = |x: f64| if chart.x_log { x.max(1e-9).log10() } else { x };
-    let (x0, mut x1) = (to_x(chart.x_range.0), to_x(chart.x_range.1));
+    let x_scale = Scale {
+        log: chart.x_log,
+        floor: 1e-9,
+        whole: true,
+    };
+    let (x0, mut x1) = (
+        x_scale.place(chart.x_range.0),
+        x_scale.place(chart.x_range.1),
+    );
     if x1 <= x0 {
         x1 = x0 + 1.0;
     }
     let (y0, y1) = chart.y_axis();
-    // Values at or below zero have no place on a log axis: they sit on its floor.
-    let to_y = |y: f64| {
-        if chart.y_log {
-            y.max(10f64.powf(y0)).log10()
-        } else {
-            y
-        }
+    let y_scale = Scale {
+        log: chart.y_log,
+        floor: 10f64.powf(y0),
+        whole: false,
     };
-    let y_format = |v: &f64| {
-        if chart.y_log {
-            contract::live::format_number(10f64.powf(*v).round())
-        } else {
-            contract::live::format_number(*v)
-        }
-    };
+    let (to_x, to_y) = (|x| x_scale.place(x), |y| y_scale.place(y));
+    let (x_format, y_format) = (|v: &f64| x_scale.label(v), |v: &f64| y_scale.label(v));
     let label_font = crate::sans(f64::from(px(12.0))).color(&palette.text);
     // Room for the widest tick label ("20,000", "0.50") beside the axis title, so they
     // never overlap: the labels are those the mesh will draw, not only the top one.
@@ -292,13 +323,6 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         .x_label_area_size(px(34.0))
         .y_label_area_size(y_label_area)
         .build_cartesian_2d(x0..x1, y0..y1)?;
-    let x_format = |v: &f64| {
-        if chart.x_log {
-            contract::live::format_number(10f64.powf(*v).round())
-        } else {
-            contract::live::format_number(v.round())
-        }
-    };
     ctx.configure_mesh()
         .x_desc(chart.x_label)
         .y_desc(chart.y_label)
