@@ -113,6 +113,7 @@ fn page(
          <title>{title}</title>\n\
          <meta name=\"description\" content=\"{description}\">\n\
          <meta name=\"robots\" content=\"noindex\">\n\
+         <link rel=\"icon\" href=\"data:,\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
          <link rel=\"stylesheet\" href=\"{base}{style}\">\n\
          <script src=\"{base}{script}\"></script>\n\
