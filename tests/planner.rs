@@ -238,6 +238,30 @@ async fn a_prediction_block_hides_its_answer_until_the_reader_guesses() {
         "{summary}"
     );
 
+    // The value to guess, as the page states it without scripts.
+    let stated = browser
+        .eval(&format!(
+            "{w} const i = [...document.querySelectorAll('.widget-figure')].indexOf(W);
+             const key = [...W.querySelectorAll('figcaption [data-live-value]')]
+                 .find(s => s.textContent === '?').dataset.liveValue;
+             return fetch(location.href).then(r => r.text()).then(t => {{
+                 const page = new DOMParser().parseFromString(t, 'text/html');
+                 const figure = page.querySelectorAll('.widget-figure')[i];
+                 return figure.querySelector(`figcaption [data-live-value=\"${{key}}\"]`).textContent;
+             }})"
+        ))
+        .await;
+    let number = |text: &str| -> f64 {
+        let digits: String = text
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
+            .filter(|c| *c != ',')
+            .collect();
+        digits.trim_end_matches('.').parse().unwrap()
+    };
+    let stated = number(stated.as_str().unwrap());
+
     // A guess runs it, and the answer is shown beside the guess.
     browser
         .eval(&format!(
@@ -260,9 +284,13 @@ async fn a_prediction_block_hides_its_answer_until_the_reader_guesses() {
             WAIT,
         )
         .await;
+    let result = result.as_str().unwrap();
+    assert!(result.starts_with("You guessed 25"), "{result}");
+    // Measured over the same run as the caption's number, the answer is that number.
+    let answer = number(result.split("the simulation gives").nth(1).unwrap());
     assert!(
-        result.as_str().unwrap().starts_with("You guessed 25"),
-        "{result}"
+        (answer - stated).abs() < 1.0,
+        "the answer {answer} is not the caption's {stated}: {result}"
     );
     browser
         .wait_for(

@@ -143,6 +143,9 @@ impl LiveSim {
 
     /// A new scenario from now on; the chart history goes on.
     pub fn restart(&mut self, scenario: &Scenario) {
+        // New settings are live ones: measured over the last seconds again.
+        self.still = false;
+        self.measure_from_s = None;
         self.offset_s = self.now();
         self.refused_before += self.sim.window().dropped;
         self.sim = Simulation::new(scenario);

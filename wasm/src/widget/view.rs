@@ -233,27 +233,21 @@ impl Widget {
                     </form>
                 }
             }
-            Prediction::Guessed { guess } => {
-                // The answer once the numbers settled: after some simulated seconds, or
-                // when a figure without a clock has finished its work.
-                let clocked = self.figure.runs() != Runs::InBackground;
-                let settled = if clocked {
-                    self.run_s >= ANSWER_AFTER_S
-                } else {
-                    self.figure.status().is_none()
-                };
-                let Some(actual) = self.value(target).filter(|_| settled) else {
+            Prediction::Guessed { guess, answer } => {
+                let Some(actual) = answer else {
                     let running = format!(
                         "Your guess: {}. Running the simulation…",
                         target.format(guess)
                     );
+                    let clocked = self.figure.runs() != Runs::InBackground;
+                    let run_s = self.figure.sim_time_s().min(ANSWER_AFTER_S);
                     return html! {
                         <div class="widget-predict-result">
                             <p role="status">{ running }</p>
                             if clocked {
                                 <p class="widget-predict-progress">
-                                    <label>{ format!("{:.0} of {ANSWER_AFTER_S:.0} simulated seconds (a faster speed gets there sooner) ", self.run_s.min(ANSWER_AFTER_S).floor()) }
-                                        <progress max={ANSWER_AFTER_S.to_string()} value={self.run_s.min(ANSWER_AFTER_S).to_string()}></progress>
+                                    <label>{ format!("{:.0} of {ANSWER_AFTER_S:.0} simulated seconds (a faster speed gets there sooner) ", run_s.floor()) }
+                                        <progress max={ANSWER_AFTER_S.to_string()} value={run_s.to_string()}></progress>
                                     </label>
                                 </p>
                             }
