@@ -342,6 +342,9 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         let points = series.points.iter().map(|&(x, y)| (to_x(x), to_y(y)));
         ctx.draw_series(LineSeries::new(points, style))?;
     }
+    // A label over the data keeps a rim of the background around its letters, so that a
+    // line passing under it does not cross them out.
+    let halo_px = px(1.5).max(1) as i32;
     for (y, label) in &chart.guides {
         let y = &to_y(*y);
         let style = palette.text.stroke_width(px(1.0).max(1));
@@ -354,23 +357,73 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         ))?;
         // Above its line, clear of the dashes and of the axis when the line is low.
         let above = label_font.pos(Pos::new(HPos::Left, VPos::Bottom));
-        ctx.draw_series(std::iter::once(
-            EmptyElement::at((a + (b - a) * 0.02, *y))
-                + Text::new(label.clone(), (0, -(px(3.0) as i32)), above),
-        ))?;
+        let at = (a + (b - a) * 0.02, *y);
+        draw_label(
+            &mut ctx,
+            at,
+            (0, -(px(3.0) as i32)),
+            label,
+            &above,
+            palette,
+            halo_px,
+        )?;
     }
     if let Some((x, label)) = chart.marker {
         let style = palette.text.stroke_width(px(1.0).max(1));
         ctx.draw_series(LineSeries::new([(to_x(x), y0), (to_x(x), y1)], style))?;
-        ctx.draw_series(std::iter::once(Text::new(
-            label.to_string(),
-            (to_x(x), y1 - (y1 - y0) * 0.03),
-            label_font.clone(),
-        )))?;
+        // Beside its line rather than on it; on its left near the plot's right edge.
+        let gap = px(4.0) as i32;
+        let (side, dx) = if (to_x(x) - x0) / (x1 - x0) > 0.75 {
+            (HPos::Right, -gap)
+        } else {
+            (HPos::Left, gap)
+        };
+        let beside = label_font.pos(Pos::new(side, VPos::Top));
+        let at = (to_x(x), y1 - (y1 - y0) * 0.03);
+        draw_label(&mut ctx, at, (dx, 0), label, &beside, palette, halo_px)?;
     }
     draw_key(area, &key, chart, palette, scale)?;
     area.present()
 }
+
+/// Draws `text` at the point `at`, moved by `offset` px, in `style`, with a rim of the
+/// background `halo_px` wide around its letters.
+fn draw_label<DB: DrawingBackend>(
+    ctx: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    at: (f64, f64),
+    (x, y): (i32, i32),
+    text: &str,
+    style: &TextStyle<'_>,
+    palette: &Palette,
+    halo_px: i32,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let rim = style.color(&palette.background);
+    let rims = HALO.iter().map(|(dx, dy)| {
+        EmptyElement::at(at)
+            + Text::new(
+                text.to_string(),
+                (x + dx * halo_px, y + dy * halo_px),
+                rim.clone(),
+            )
+    });
+    ctx.draw_series(rims)?;
+    ctx.draw_series(std::iter::once(
+        EmptyElement::at(at) + Text::new(text.to_string(), (x, y), style.clone()),
+    ))?;
+    Ok(())
+}
+
+/// Where a label's rim is drawn, in steps of its width.
+const HALO: [(i32, i32); 8] = [
+    (-1, -1),
+    (0, -1),
+    (1, -1),
+    (-1, 0),
+    (1, 0),
+    (-1, 1),
+    (0, 1),
+    (1, 1),
+];
 
 /// Tick labels on a line chart's value axis, at most.
 const Y_LABELS: usize = 5;
@@ -515,7 +568,7 @@ mod tests {
         );
         let chart = LineChart {
             x_label: "simulated time (s)",
-            y_label: "memory in use (MB, log scale)",
+            y_label: "MB in use (log scale)",
             x_range: (0.0, 4.0),
             series: vec![
                 Series {
@@ -572,7 +625,7 @@ mod tests {
         let points = [(0.0, 29.0), (4.0, 40.0)];
         let chart = |guide: f64| LineChart {
             x_label: "simulated time (s)",
-            y_label: "memory in use (MB, log scale)",
+            y_label: "MB in use (log scale)",
             x_range: (0.0, 4.0),
             series: vec![Series {
                 label: "asyncio",

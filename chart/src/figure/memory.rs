@@ -182,7 +182,7 @@ impl MemoryFigure {
                     .collect();
                 let mut chart = LineChart::new(
                     "simulated time (s)",
-                    "memory in use (MB, log scale)",
+                    "MB in use (log scale)",
                     self.live[0].x_range(),
                     series,
                 );
