@@ -329,8 +329,12 @@ impl PlannerFigure {
         let candidate = search.candidate;
         if let Outcome::Fits(fit) = search.outcome {
             let share = LOADS[search.curve.len()];
-            let point = self
-                .trial_of(
+            // At the target the curve shows the trial the table shows: a second, shorter
+            // run there read 590 ms beside the table's 521.
+            let point = if share == 1.0 {
+                (self.target_rps, fit.p99)
+            } else {
+                self.trial_of(
                     candidate,
                     (fit.processes, fit.threads),
                     self.target_rps * share,
@@ -338,7 +342,8 @@ impl PlannerFigure {
                 )
                 .map_or((self.target_rps * share, f64::NAN), |t| {
                     (self.target_rps * share, t.p99)
-                });
+                })
+            };
             self.searches[i].curve.push(point);
             // Only the curves are drawn: the canvas changes with them alone.
             self.version += 1;
@@ -675,6 +680,18 @@ mod tests {
         assert_eq!(fit(Candidate::Uvicorn), (1, 1));
         assert!(figure.html().contains("gunicorn -w "));
         assert!(figure.status().is_none());
+        // The chart's point at the target is the table's p99, not another run's.
+        for search in &figure.searches {
+            let Outcome::Fits(t) = search.outcome else {
+                continue;
+            };
+            assert!(
+                search.curve.contains(&(100.0, t.p99)),
+                "{:?}: {:?}",
+                search.candidate,
+                search.curve
+            );
+        }
     }
 
     #[test]
