@@ -285,8 +285,9 @@ impl Diagram {
         let top = (row + 1.0) * LEGEND_ROW + 4.0;
         let inner_h = (height - top - 4.0).max(20.0);
         let share = |wide: f64, small: f64| width * if narrow { small } else { wide };
-        // Wide enough for "clients" and "balancer" (or "thinking") in any diagram.
-        let clients_w = share(0.13, 0.16).max(64.0);
+        // Wide enough for "clients" and "balancer" (or "thinking") in any diagram, and in
+        // the article's column for "100 thinking" on one line.
+        let clients_w = share(0.145, 0.16).max(64.0);
         let balancer_w = share(0.17, 0.2).max(64.0);
         let database_w = if self.database.is_some() {
             share(0.2, 0.22)
