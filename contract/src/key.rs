@@ -337,7 +337,7 @@ pub static KEYS: &[KeySpec] = &[
         scope: Scope::Scenario,
         default: "98 processes, 277 threads, 81 gevent, 26 asyncio, 22 uvloop",
         meaning: doc("CPU the server itself spends on each request (parsing, routing, writing the reply), µs"),
-        source: doc("project measurement: per-request CPU of gunicorn sync, gthread and gevent and uvicorn on asyncio and uvloop serving an empty request (`content/data/measured.json`), less the two switches the model charges apart"),
+        source: doc("project measurement: per-request CPU of gunicorn sync, gthread and gevent and uvicorn on asyncio and uvloop serving an empty request ([`data/measured.json`](data/measured.json)), less the two switches the model charges apart"),
         control: None,
     },
     KeySpec {
@@ -347,7 +347,7 @@ pub static KEYS: &[KeySpec] = &[
         scope: Scope::Scenario,
         default: "0",
         meaning: doc("CPU other programs on the same machine spend per request (a database, a proxy, the load generator), ms; it competes with the server for the cores"),
-        source: doc("a server alone on its machine; the real-database benchmark on this site's machine measures it (`content/data/measured-db.json`)"),
+        source: doc("a server alone on its machine; the real-database benchmark on this site's machine measures it ([`data/measured-db.json`](data/measured-db.json))"),
         control: None,
     },
     KeySpec {
@@ -449,7 +449,7 @@ pub static KEYS: &[KeySpec] = &[
         scope: Scope::Scenario,
         default: "0 (no keep-alive)",
         meaning: doc("closed clients only, on threads and event loops with several processes: each client keeps one connection, held by the process that accepted it, and this share of them is on one process (the rest spread evenly over the others); 0: every request goes to a process with room. Sync processes ignore it (gunicorn's sync worker closes each connection)"),
-        source: doc("an even spread unless you set one; Linux wakes the process that waited last for a new connection, so one process often [takes most of them](https://blog.cloudflare.com/the-sad-state-of-linux-socket-balancing/), and the real-database benchmark on this site's machine measured from 0.5 to 0.97 (`content/data/measured-db.json`)"),
+        source: doc("an even spread unless you set one; Linux wakes the process that waited last for a new connection, so one process often [takes most of them](https://blog.cloudflare.com/the-sad-state-of-linux-socket-balancing/), and the real-database benchmark on this site's machine measured from 0.5 to 0.97 ([`data/measured-db.json`](data/measured-db.json))"),
         // Not a widget control: the split is the kernel's choice at connect time, which
         // the real-database check measures rather than predicts.
         control: None,
@@ -582,7 +582,7 @@ pub static KEYS: &[KeySpec] = &[
         scope: Scope::Scenario,
         default: "11.7 asyncio, 11.0 uvloop, 14.9 gevent",
         meaning: doc("memory of one connection held as a task or greenlet, KiB"),
-        source: doc("project measurement: growth of the server's memory (PSS) per extra connection from 64 to 512 clients (`content/data/measured.json`)"),
+        source: doc("project measurement: growth of the server's memory (PSS) per extra connection from 64 to 512 clients ([`data/measured.json`](data/measured.json))"),
         control: None,
     },
     KeySpec {

@@ -395,7 +395,8 @@ pub mod listed {
         pub throughput_error: Option<f64>,
         #[serde(default)]
         pub p99_error: Option<f64>,
-        #[serde(default)]
+        /// What the harness found at the point (it writes `facts`; older files `why`).
+        #[serde(default, alias = "facts")]
         pub why: Option<String>,
     }
 

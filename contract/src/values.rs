@@ -155,7 +155,7 @@ pub fn apply_text(
                 Err(e) => Some(format!("ignored: {e}")),
             },
             Err(_) => Some(format!(
-                "ignored {} `{text}`: not one of {}",
+                "ignored {} `{text}`: expected {}",
                 key.name(),
                 key.accepts().expected()
             )),

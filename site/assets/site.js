@@ -81,6 +81,13 @@
         if (h.getBoundingClientRect().top > 80) break;
         last = h;
       }
+      // Scrolled to the end, the last short sections never reach that line: the last
+      // heading in the window is then the one being read.
+      if (innerHeight + scrollY >= document.documentElement.scrollHeight - 2) {
+        for (const h of headings) {
+          if (h.getBoundingClientRect().top < innerHeight) last = h;
+        }
+      }
       const link = links.get(last.id);
       if (link === current) return;
       current?.removeAttribute("aria-current");

@@ -60,7 +60,7 @@ pub fn section(data: Option<&Measurements>, figures: &mut ImageFiles) -> Result<
     let cpu = chart(data, "cpu", "CPU-bound requests", figures);
     html.push_str(&format!(
         "<figure class=\"measured-chart\"><div class=\"widget-row widget-charts\">{io}{cpu}</div>\
-         <figcaption>Real servers measured on this machine against the simulation of the same scenarios: requests a second by concurrent clients.</figcaption></figure>"
+         <figcaption>Real servers measured on the host named above against the simulation of the same scenarios: requests a second by concurrent clients.</figcaption></figure>"
     ));
     html.push_str(&table(data));
     if let Some(a) = &data.agreement {

@@ -198,7 +198,7 @@ fn series_figure(s: &DbSeries, figures: &mut ImageFiles) -> String {
     );
     format!(
         "<figure class=\"measured-chart\"><div class=\"widget-row widget-charts\">{throughput}{latency}{median}</div>\
-         <figcaption><strong>{}</strong> ({}){}: measured on this machine against the simulation of the same setup.</figcaption></figure>",
+         <figcaption><strong>{}</strong> ({}){}: measured on the host named above against the simulation of the same setup.</figcaption></figure>",
         text(name),
         text(&s.regime),
         if s.published_setup.is_empty() {
@@ -254,9 +254,14 @@ fn misses(data: &DbMeasurements) -> String {
         .misses
         .iter()
         .map(|m| {
+            // Named as the agreement table names it: a server, in its regime.
+            let series = data.series.iter().find(|s| s.id == m.series);
+            let name = series.map_or(m.series.clone(), |s| {
+                format!("{} ({})", series_name(s), s.regime)
+            });
             format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                text(&m.series),
+                text(&name),
                 m.clients,
                 percent(m.throughput_error),
                 percent(m.p99_error),
@@ -290,4 +295,25 @@ fn misses(data: &DbMeasurements) -> String {
         ));
     }
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_miss_names_its_series_and_says_why() {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        let data = load(&content)
+            .unwrap()
+            .expect("the content has measurements");
+        assert!(!data.agreement.misses.is_empty());
+        let html = misses(&data);
+        let rows: Vec<&str> = html.split("<tr><td>").skip(1).collect();
+        assert_eq!(rows.len(), data.agreement.misses.len());
+        for row in rows {
+            assert!(!row.contains("<td></td>"), "a cell is empty: {row}");
+            assert!(row.contains(" ("), "no readable name: {row}");
+        }
+    }
 }

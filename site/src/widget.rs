@@ -167,6 +167,10 @@ fn segments(
         .collect()
 }
 
+/// What a screen reader hears of a challenge's mark until the widget ticks it off
+/// (`mark_challenge` in the bundle says "done").
+const OPEN: &str = "not done yet";
+
 fn challenges_html(placeholder: &Placeholder) -> String {
     let items: String = placeholder
         .options
@@ -174,7 +178,7 @@ fn challenges_html(placeholder: &Placeholder) -> String {
         .iter()
         .map(|c| {
             format!(
-                "<li data-challenge=\"{}\"><span class=\"challenge-mark\" aria-hidden=\"true\"></span>{}</li>",
+                "<li data-challenge=\"{}\"><span class=\"challenge-mark\" role=\"img\" aria-label=\"{OPEN}\"></span>{}</li>",
                 attr(&c.id),
                 text(&c.text)
             )

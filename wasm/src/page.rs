@@ -78,6 +78,11 @@ pub fn mark_challenge(figure: Option<&Element>, id: &str, met: bool) {
         } else {
             item.class_list().remove_1("met")
         };
+        // The mark is a circle, filled when met: a screen reader hears its label.
+        if let Ok(Some(mark)) = item.query_selector(".challenge-mark") {
+            let label = if met { "done" } else { "not done yet" };
+            let _ = mark.set_attribute("aria-label", label);
+        }
     }
     if met {
         if let Some(storage) = storage() {

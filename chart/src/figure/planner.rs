@@ -4,6 +4,7 @@
 //! gevent, and uvicorn on asyncio and on uvloop. Then a chart of each one's p99 against
 //! the offered load, and the command line to paste.
 
+use contract::live::format_number as number;
 use contract::{Key, LiveValue, Scenario, ServerKind, WidgetValues};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -191,16 +192,16 @@ impl PlannerFigure {
         let cpu_needed = self.target_rps * self.base.cpu_ms / 1e3;
         self.impossible = if cpu_needed > f64::from(cores) * 0.95 {
             Some(format!(
-                "No server can do it on this machine: {:.0} requests a second of {} ms of CPU need {:.1} cores of CPU, and it has {cores}. Add cores, or make each request cheaper.",
-                self.target_rps, self.base.cpu_ms, cpu_needed
+                "No server can do it on this machine: {} requests a second of {} ms of CPU need {} cores of CPU, and it has {cores}. Add cores, or make each request cheaper.",
+                number(self.target_rps.round()), number(self.base.cpu_ms), number((cpu_needed * 10.0).round() / 10.0)
             ))
         } else if self.base.db_ms > 0.0
             && self.base.db_connections > 0
             && self.target_rps * self.base.db_ms / 1e3 > f64::from(self.base.db_connections) * 0.95
         {
             Some(format!(
-                "No server can do it with this database: {:.0} queries' worth of {} ms a second keep {:.0} connections busy, and it allows {}.",
-                self.target_rps, self.base.db_ms, self.target_rps * self.base.db_ms / 1e3, self.base.db_connections
+                "No server can do it with this database: {} queries' worth of {} ms a second keep {} connections busy, and it allows {}.",
+                number(self.target_rps.round()), number(self.base.db_ms), number((self.target_rps * self.base.db_ms / 1e3).round()), number(f64::from(self.base.db_connections))
             ))
         } else {
             None
@@ -698,7 +699,7 @@ mod tests {
     fn an_impossible_target_is_explained() {
         let figure = plan("cpu_ms = 50\nio_ms = 0", 10_000.0, 1000.0);
         assert!(
-            figure.summary().contains("need 500.0 cores"),
+            figure.summary().contains("need 500 cores"),
             "{}",
             figure.summary()
         );

@@ -270,18 +270,20 @@ impl ServerFigure {
         let server = if scenario.server.is_event_loop() {
             let loops = scenario.processes();
             format!(
-                "{loops} {} event loop{} holding {} tasks",
+                "{loops} {} event loop{} holding {} task{}",
                 scenario.server.name(),
                 if loops == 1 { "" } else { "s" },
-                w.busy_workers
+                w.busy_workers,
+                if w.busy_workers == 1 { "" } else { "s" },
             )
         } else {
-            format!(
-                "{} of {} {} busy",
-                w.busy_workers,
-                scenario.pool_size(),
-                scenario.server.name()
-            )
+            let pool = scenario.pool_size();
+            let noun = match (scenario.server.name(), pool) {
+                ("processes", 1) => "process",
+                ("threads", 1) => "thread",
+                (name, _) => name,
+            };
+            format!("{} of {pool} {noun} busy", w.busy_workers)
         };
         // A still figure's numbers are its caption's: over the run, not its last seconds.
         let (when, now, measures) = if self.live.still {
