@@ -155,14 +155,14 @@ pub fn apply_text(
                 Err(e) => Some(format!("ignored: {e}")),
             },
             Err(_) => Some(format!(
-                "ignored {} `{text}`: expected {}",
+                "ignored {} \"{text}\": expected {}",
                 key.name(),
                 key.accepts().expected()
             )),
         },
         _ => match text.trim().parse::<f64>() {
             Ok(number) => set_clamped(scenario, values, key, number),
-            Err(_) => Some(format!("ignored {} = `{text}`: not a number", key.name())),
+            Err(_) => Some(format!("ignored {} = \"{text}\": not a number", key.name())),
         },
     }
 }

@@ -85,8 +85,13 @@ pub fn apply(
         }
     }
     if let Err(err) = s.validate() {
+        // None of the link's values is used after all: notes on how they were clamped
+        // would tell of settings the widget does not show. The error names keys in
+        // backticks, which a reader does not need.
+        notes.clear();
         notes.push(format!(
-            "the link's settings do not fit together ({err}); showing the figure's own"
+            "the link's settings do not fit together ({}), so the figure shows its own",
+            err.to_string().replace('`', "")
         ));
         (s, v) = (scenario.clone(), values.clone());
     }

@@ -323,8 +323,10 @@ impl Timeline {
         ))?;
         for (r, segments) in self.rows.iter().take(shown).enumerate() {
             let y = top + r as i32 * row_h;
-            // With many rows, only the first and the last are named.
-            let named = row_h >= px(11.0) || r == 0 || r + 1 == shown;
+            // With many rows, only the first and the last are named; the last not when
+            // "+N more" sits under it, where the two labels would overlap.
+            let more = self.rows.len() > shown;
+            let named = row_h >= px(11.0) || r == 0 || (r + 1 == shown && !more);
             if named {
                 let text = if row_h >= px(11.0) {
                     format!("{what} {}", r + 1)
