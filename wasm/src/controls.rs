@@ -36,6 +36,18 @@ pub struct ControlProps {
 #[function_component]
 pub fn Control(props: &ControlProps) -> Html {
     let key = props.key_;
+    // A choice the widget changes (a preset, a reset) must show in its list: once the
+    // reader has picked an option, the list no longer follows the options' `selected`
+    // attributes, so its value is set.
+    let select = use_node_ref();
+    {
+        let select = select.clone();
+        use_effect_with(props.name_value.clone(), move |name| {
+            if let Some(select) = select.cast::<HtmlSelectElement>() {
+                select.set_value(name);
+            }
+        });
+    }
     let Some(control) = key.control() else {
         return Html::default();
     };
@@ -53,7 +65,7 @@ pub fn Control(props: &ControlProps) -> Html {
         });
         return html! {
             <label class="widget-choice"><span>{ label }</span>
-                <select name={key.name()} {onchange}>
+                <select name={key.name()} ref={select} {onchange}>
                     { for choices.iter().map(|name| html! {
                         <option value={*name} selected={*name == props.name_value.as_str()}>{ *name }</option>
                     }) }

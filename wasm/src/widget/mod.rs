@@ -318,15 +318,11 @@ impl Component for Widget {
             }
             Msg::Preset(index) => {
                 if let Some(preset) = self.kind.spec().presets.get(index) {
-                    // Over the reader's settings, or over the block's when those clash with
-                    // it (a pool limit left from before, and a preset with no database).
-                    let (mut scenario, mut values) = (self.scenario.clone(), self.values.clone());
-                    let mut applied = preset.apply(&mut scenario, &mut values);
-                    if applied.is_err() {
-                        (scenario, values) = self.base.clone();
-                        applied = preset.apply(&mut scenario, &mut values);
-                    }
-                    match applied {
+                    // Over the block's own settings, not the reader's: a preset then shows
+                    // the same thing whichever was picked before it (one that set a backlog
+                    // limit left it under the next).
+                    let (mut scenario, mut values) = self.base.clone();
+                    match preset.apply(&mut scenario, &mut values) {
                         Ok(()) => {
                             (self.scenario, self.values) = (scenario, values);
                             self.notes.clear();
