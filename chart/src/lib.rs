@@ -176,15 +176,9 @@ impl LineChart<'_> {
         if !self.y_log {
             return (0.0, self.y_max());
         }
-        let (low, high) = self
-            .y_values()
-            .filter(|y| *y > 0.0)
-            .fold((f64::INFINITY, 0.0_f64), |(lo, hi), y| {
-                (lo.min(y), hi.max(y))
-            });
-        if high == 0.0 {
+        let Some((low, high)) = self.positive_y_range() else {
             return (0.0, 1.0);
-        }
+        };
         let low = low.log10().floor();
         // Room above the highest value, as on a linear axis: a line or a guide just
         // under a decade would otherwise meet the top edge and its label the key.
@@ -194,6 +188,18 @@ impl LineChart<'_> {
             high += 1.0;
         }
         (low, high)
+    }
+
+    /// The least and the greatest positive value drawn (lines and guides), if any: what
+    /// a log axis has room for.
+    pub fn positive_y_range(&self) -> Option<(f64, f64)> {
+        let (low, high) = self
+            .y_values()
+            .filter(|y| *y > 0.0)
+            .fold((f64::INFINITY, 0.0_f64), |(lo, hi), y| {
+                (lo.min(y), hi.max(y))
+            });
+        (high > 0.0).then_some((low, high))
     }
 
     fn y_values(&self) -> impl Iterator<Item = f64> + '_ {

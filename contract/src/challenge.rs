@@ -127,6 +127,11 @@ impl fmt::Display for Condition {
     }
 }
 
+/// What a screen reader hears of a challenge's mark, a circle filled when it is met:
+/// the page says the first, the widget switches between them.
+pub const MARK_OPEN: &str = "not done yet";
+pub const MARK_MET: &str = "done";
+
 /// A goal with its conditions, all of which must hold at once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Challenge {

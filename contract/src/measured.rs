@@ -65,18 +65,15 @@ pub struct Point {
 }
 
 impl Point {
-    /// The point was simulated with its own measured CPU per request, more than 15% from
-    /// the series' calibrated `cpu_ms` (see `bench/real/README.md`): that cost, ms.
+    /// The point was simulated with its own measured CPU per request rather than the
+    /// series' calibrated `cpu_ms` (the harness does so when the host's speed moved more
+    /// than 15% from the calibration, see `bench/real/README.md`, and otherwise records
+    /// the calibrated value itself): that cost, ms.
     pub fn own_cpu_ms(&self, series: &Series) -> Option<f64> {
         let own = self.simulated_cpu_ms?;
-        let calibrated = series.number("cpu_ms")?;
-        ((own / calibrated - 1.0).abs() > OWN_COST_DRIFT).then_some(own)
+        (Some(own) != series.number("cpu_ms")).then_some(own)
     }
 }
-
-/// How far a point's own CPU per request may be from its calibration before the
-/// harness simulates it with its own (`drifted()` in `bench/real/run.py`).
-const OWN_COST_DRIFT: f64 = 0.15;
 
 /// What was measured or simulated at one point.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]

@@ -87,23 +87,9 @@ fn chart(data: &Measurements, workload: &str, title: &str, figures: &mut ImageFi
         .iter()
         .flat_map(|(_, p)| p.iter().map(|p| p.0))
         .fold(1.0, f64::max);
-    // A log scale for throughputs that span decades (the sync workers' tens of requests a
-    // second beside the loops' thousands), else a linear one that shows their gap.
-    let (low, high) = lines
-        .iter()
-        .flat_map(|(_, p)| p.iter().map(|p| p.1))
-        .filter(|y| *y > 0.0)
-        .fold((f64::INFINITY, 0.0_f64), |(lo, hi), y| {
-            (lo.min(y), hi.max(y))
-        });
-    let y_log = high > 10.0 * low;
     let mut chart = chart::LineChart::new(
         "concurrent clients (log scale)",
-        if y_log {
-            "requests/s (log scale)"
-        } else {
-            "requests/s"
-        },
+        "requests/s",
         (1.0, max_x),
         lines
             .iter()
@@ -111,7 +97,15 @@ fn chart(data: &Measurements, workload: &str, title: &str, figures: &mut ImageFi
             .collect(),
     );
     chart.x_log = true;
-    chart.y_log = y_log;
+    // A log scale for throughputs that span decades (the sync workers' tens of requests a
+    // second beside the loops' thousands), else a linear one that shows their gap.
+    if chart
+        .positive_y_range()
+        .is_some_and(|(low, high)| high > 10.0 * low)
+    {
+        chart.y_log = true;
+        chart.y_label = "requests/s (log scale)";
+    }
     let images = figure_image::in_both_themes(
         &format!("{title}: measured and simulated throughput"),
         (320, 260),
@@ -163,13 +157,17 @@ fn table(data: &Measurements) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The project's own content folder, whose measurements the model page shows.
+    pub(crate) fn project_content() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../content")
+    }
 
     #[test]
     fn reads_the_committed_measurements() {
-        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-        let data = load(&content)
+        let data = load(&project_content())
             .unwrap()
             .expect("the content has measurements");
         assert!(data.machine_name().starts_with("2 cores"));

@@ -303,8 +303,7 @@ mod tests {
 
     #[test]
     fn every_miss_names_its_series_and_says_why() {
-        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-        let data = load(&content)
+        let data = load(&crate::measured::tests::project_content())
             .unwrap()
             .expect("the content has measurements");
         assert!(!data.agreement.misses.is_empty());

@@ -167,10 +167,6 @@ fn segments(
         .collect()
 }
 
-/// What a screen reader hears of a challenge's mark until the widget ticks it off
-/// (`mark_challenge` in the bundle says "done").
-const OPEN: &str = "not done yet";
-
 fn challenges_html(placeholder: &Placeholder) -> String {
     let items: String = placeholder
         .options
@@ -178,8 +174,9 @@ fn challenges_html(placeholder: &Placeholder) -> String {
         .iter()
         .map(|c| {
             format!(
-                "<li data-challenge=\"{}\"><span class=\"challenge-mark\" role=\"img\" aria-label=\"{OPEN}\"></span>{}</li>",
+                "<li data-challenge=\"{}\"><span class=\"challenge-mark\" role=\"img\" aria-label=\"{}\"></span>{}</li>",
                 attr(&c.id),
+                contract::challenge::MARK_OPEN,
                 text(&c.text)
             )
         })

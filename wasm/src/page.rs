@@ -80,7 +80,11 @@ pub fn mark_challenge(figure: Option<&Element>, id: &str, met: bool) {
         };
         // The mark is a circle, filled when met: a screen reader hears its label.
         if let Ok(Some(mark)) = item.query_selector(".challenge-mark") {
-            let label = if met { "done" } else { "not done yet" };
+            let label = if met {
+                contract::challenge::MARK_MET
+            } else {
+                contract::challenge::MARK_OPEN
+            };
             let _ = mark.set_attribute("aria-label", label);
         }
     }
