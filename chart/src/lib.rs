@@ -342,11 +342,24 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         .light_line_style(palette.background)
         .bold_line_style(palette.grid.stroke_width(px(1.0).max(1)))
         .draw()?;
+    // How far apart two values are on screen, in px.
+    let plot_height = f64::from(ctx.plotting_area().dim_in_pixel().1.max(1));
+    let apart_px = |a: f64, b: f64| (to_y(a) - to_y(b)).abs() / (y1 - y0) * plot_height;
     for (index, series) in chart.series.iter().enumerate() {
         let color = palette.series[index % palette.series.len()];
         let style = color.stroke_width(px(2.0).max(1));
         let points = series.points.iter().map(|&(x, y)| (to_x(x), to_y(y)));
-        ctx.draw_series(LineSeries::new(points, style))?;
+        // A line that runs over an earlier one would hide it: it is drawn in dashes,
+        // through which the earlier line's colour shows.
+        let hides = chart.series[..index]
+            .iter()
+            .any(|earlier| runs_over(series.points, earlier.points, &apart_px, px(3.0)));
+        if hides {
+            let dash = px(6.0) as i32;
+            ctx.draw_series(DashedLineSeries::new(points, dash, dash, style))?;
+        } else {
+            ctx.draw_series(LineSeries::new(points, style))?;
+        }
     }
     // A label over the data keeps a rim of the background around its letters, so that a
     // line passing under it does not cross them out.
@@ -390,6 +403,23 @@ pub fn draw_line_chart<DB: DrawingBackend>(
     }
     draw_key(area, &key, chart, palette, scale)?;
     area.present()
+}
+
+/// Whether line `a` runs within `near_px` of line `b` for most of its length: both
+/// sampled at the same times, as a widget's history is.
+fn runs_over(
+    a: &[(f64, f64)],
+    b: &[(f64, f64)],
+    apart_px: &impl Fn(f64, f64) -> f64,
+    near_px: u32,
+) -> bool {
+    let same_times = a.iter().zip(b).filter(|(p, q)| p.0 == q.0);
+    let (mut shared, mut near) = (0usize, 0usize);
+    for (p, q) in same_times {
+        shared += 1;
+        near += usize::from(apart_px(p.1, q.1) <= f64::from(near_px));
+    }
+    shared > 0 && near * 2 > a.len().max(b.len())
 }
 
 /// Draws `text` at the point `at`, moved by `offset` px, in `style`, with a rim of the
@@ -495,6 +525,20 @@ fn draw_key<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_over_another_is_told_apart() {
+        let apart = |a: f64, b: f64| (a - b).abs();
+        let flat = [(0.0, 10.0), (1.0, 10.0), (2.0, 10.0), (3.0, 10.0)];
+        let close = [(0.0, 11.0), (1.0, 12.0), (2.0, 9.0), (3.0, 30.0)];
+        let far = [(0.0, 20.0), (1.0, 20.0), (2.0, 20.0), (3.0, 20.0)];
+        assert!(runs_over(&close, &flat, &apart, 3));
+        assert!(!runs_over(&far, &flat, &apart, 3));
+        // Sampled at other times, nothing says they meet.
+        let later = [(0.5, 10.0), (1.5, 10.0)];
+        assert!(!runs_over(&later, &flat, &apart, 3));
+        assert!(!runs_over(&[], &flat, &apart, 3));
+    }
 
     #[test]
     fn the_key_wraps_to_the_width() {
