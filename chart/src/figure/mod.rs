@@ -419,6 +419,22 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_keeps_the_charts_clock_across_a_change() {
+        let s = Scenario::default();
+        let values = WidgetValues::default();
+        let mut f = Figure::new(WidgetKind::SyncServer, &s, &values, None);
+        f.advance(5.0);
+        let changed = Scenario {
+            workers: Some(2),
+            ..s.clone()
+        };
+        f.restart(&changed, &values);
+        f.advance(1.0);
+        let summary = f.summary();
+        assert!(summary.starts_with("At 6.0 s"), "{summary}");
+    }
+
+    #[test]
     fn a_still_figure_states_its_run_not_its_last_seconds() {
         // Twelve clients on four workers, 5 ms of CPU and 100 ms of I/O a request: the
         // pool is full and finishes 4 / 0.105 s = 38.1 a second. Its last ten seconds

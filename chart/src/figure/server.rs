@@ -294,8 +294,9 @@ impl ServerFigure {
                 [of(Metric::Throughput), of(Metric::P50), of(Metric::P99)],
             )
         } else {
+            // The charts' clock, which runs on across a change of settings.
             (
-                format!("At {:.1} s", sim.now_s()),
+                format!("At {:.1} s", self.live.now()),
                 String::new(),
                 [w.throughput_rps, w.p50_ms, w.p99_ms],
             )
