@@ -349,14 +349,15 @@ pub fn draw_line_chart<DB: DrawingBackend>(
         let color = palette.series[index % palette.series.len()];
         let style = color.stroke_width(px(2.0).max(1));
         let points = series.points.iter().map(|&(x, y)| (to_x(x), to_y(y)));
-        // A line that runs over an earlier one would hide it: it is drawn in dashes,
-        // through which the earlier line's colour shows.
-        let hides = chart.series[..index]
+        // A line that runs over earlier ones would hide them: it is drawn in dashes, with
+        // a dash's length of gap for each line under it, so each colour shows in turn.
+        let under = chart.series[..index]
             .iter()
-            .any(|earlier| runs_over(series.points, earlier.points, &apart_px, px(3.0)));
-        if hides {
+            .filter(|earlier| runs_over(series.points, earlier.points, &apart_px, px(3.0)))
+            .count() as i32;
+        if under > 0 {
             let dash = px(6.0) as i32;
-            ctx.draw_series(DashedLineSeries::new(points, dash, dash, style))?;
+            ctx.draw_series(DashedLineSeries::new(points, dash, dash * under, style))?;
         } else {
             ctx.draw_series(LineSeries::new(points, style))?;
         }
