@@ -85,6 +85,7 @@ fn broken_cases() -> Vec<Broken> {
         case("malformed condition", "index.md", block("[[challenge]]\ntext = \"Go\"\nwhen = [\"p99\"]\n"), "index.md:11: `challenge`: condition `p99` is not of the form"),
         case("challenge without text", "index.md", block("[[challenge]]\nwhen = [\"p99 < 3\"]\n"), "index.md:11: `challenge` needs `text`"),
         case("a claim the figure does not bear out", "index.md", block("workers = 2\nclients = 8\nholds = \"queue < 0\"\n"), "index.md:13: `holds`: `queue < 0` does not hold at this block's settings (queue = "),
+        case("a preset that cannot apply over the block", "index.md", block("io_calls = 0\nio_ms = 0\n"), "index.md:10: the preset \"Five clients, four workers\" of `sync-server` does not apply over this block's settings (key `io_ms`: must be 0 when `io_calls` is 0"),
         case("a claim about a value the widget lacks", "index.md", block("holds = \"sync.p99 < 3\"\n"), "index.md:11: `holds`: condition `sync.p99 < 3`: this widget has no live value `sync.p99`"),
         case("unclosed fence", "index.md", "+++\ntitle = \"t\"\ndescription = \"d\"\n+++\n\nText.\n\n```widget sync-server\nworkers = 2\n".into(), "index.md:8: this widget block is not closed"),
         case("duplicate heading", "second.md", format!("{SECOND}\n## Part\n\nMore.\n"), "second.md:13: this heading has the same anchor `#part`"),

@@ -82,11 +82,12 @@ pub(crate) static GREENLET: &[Preset] = &[
     ),
 ];
 
+// Each sets the request's I/O calls with its I/O time: a block may have none.
 pub(crate) static COMPARE: &[Preset] = &[
-    preset("Low load", "clients=4&cpu_ms=5&io_ms=100"),
-    preset("High load, I/O-bound", "clients=200&cpu_ms=2&io_ms=200"),
-    preset("CPU-bound", "clients=20&cpu_ms=50&io_ms=5"),
-    preset("One request alone: latency", "clients=1&cpu_ms=5&io_ms=100"),
+    preset("Low load", "clients=4&cpu_ms=5&io_ms=100&io_calls=1"),
+    preset("High load, I/O-bound", "clients=200&cpu_ms=2&io_ms=200&io_calls=1"),
+    preset("CPU-bound", "clients=20&cpu_ms=50&io_ms=5&io_calls=1"),
+    preset("One request alone: latency", "clients=1&cpu_ms=5&io_ms=100&io_calls=1"),
     // The published setups on two cores: their sync-to-async worker ratios kept (14 to 5,
     // 19 to 6) with one loop per core; a sync worker holds one connection, an async one a
     // pool; the CPU and query times are our assumptions (see the article's benchmarks

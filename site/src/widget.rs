@@ -30,10 +30,34 @@ pub fn parse_block(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Block> {
     match block::read(name, body) {
-        Ok(block) => Some(block),
+        Ok(block) => {
+            check_presets(&block.placeholder, place, diagnostics);
+            Some(block)
+        }
         Err(errors) => {
             diagnostics.extend(errors.iter().map(|e| diagnostic(e, body, place)));
             None
+        }
+    }
+}
+
+/// Each of the widget's presets must apply over the block's settings, as the widget
+/// applies it when a reader picks it: one that cannot (it sets `io_ms` where the block
+/// has no I/O call) would be a button that only shows an error.
+fn check_presets(placeholder: &Placeholder, place: &Place, diagnostics: &mut Vec<Diagnostic>) {
+    for preset in placeholder.kind.spec().presets {
+        let mut scenario = placeholder.scenario.clone();
+        let mut values = placeholder.options.values.clone();
+        if let Err(err) = preset.apply(&mut scenario, &mut values) {
+            diagnostics.push(Diagnostic::new(
+                place.path,
+                place.line - 1,
+                format!(
+                    "the preset \"{}\" of `{}` does not apply over this block's settings ({err}); set in the block what the preset needs",
+                    preset.name,
+                    placeholder.kind.name()
+                ),
+            ));
         }
     }
 }

@@ -13,6 +13,7 @@ mod memory;
 mod motion;
 mod planner;
 mod server;
+pub use server::LATENCY_PANEL;
 mod timeline;
 
 use contract::measured::Overlay;

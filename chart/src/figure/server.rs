@@ -14,6 +14,9 @@ use super::timeline::{self, Timeline};
 use super::{code, csv_line, DrawResult, Look, Panel, Row};
 use crate::{Diagram, Layout, LineChart, Series};
 
+/// The index in [`PANELS`] of the latency chart, where a pick follows a p99 request.
+pub const LATENCY_PANEL: usize = 3;
+
 const PANELS: &[Panel] = &[
     Panel {
         label: "Diagram: clients, the load balancer with its backlog, and the server, with each request drawn where it is",
@@ -228,7 +231,7 @@ impl ServerFigure {
     pub fn pick(&mut self, index: usize, x: f64, y: f64) -> bool {
         let picked = match index {
             0 => self.layout.as_ref().and_then(|l| l.request_at(x, y)),
-            3 => {
+            LATENCY_PANEL => {
                 let p99 = self.live.sim().window().p99_ms / 1e3;
                 self.timeline.reply_at_least(p99)
             }

@@ -233,13 +233,13 @@ impl Timeline {
     }
 
     /// A recent reply at least as slow as `latency_s` (the newest), for a reader who
-    /// asks to see a p99 request.
+    /// asks to see a p99 request; else the slowest recent one. (A percentile read from
+    /// histogram buckets can lie a little above every latency it was drawn from, and
+    /// early in a run there are few replies.)
     pub fn reply_at_least(&self, latency_s: f64) -> Option<u64> {
-        self.replies
-            .iter()
-            .rev()
-            .find(|(_, _, l)| *l >= latency_s)
-            .map(|(_, id, _)| *id)
+        let newest_slow = self.replies.iter().rev().find(|(_, _, l)| *l >= latency_s);
+        let slowest = || self.replies.iter().max_by(|a, b| a.2.total_cmp(&b.2));
+        newest_slow.or_else(slowest).map(|(_, id, _)| *id)
     }
 
     /// Draws the rows over the last [`SPAN_S`] seconds, each as runs of the state that
@@ -524,6 +524,16 @@ mod tests {
         let id = timeline.reply_at_least(0.0).unwrap();
         let text = describe(id, timeline.story(id).unwrap());
         assert!(text.contains("ran on the CPU 5.0 ms, waited on I/O 90.0 ms, ran on the CPU 5.0 ms; replied after 100.0 ms"), "{text}");
+    }
+
+    #[test]
+    fn a_p99_request_is_found_even_above_every_reply() {
+        let (_, timeline) = traced("workers = 4\nclients = 8", 2.0);
+        let slowest = timeline.replies.iter().map(|r| r.2).fold(0.0, f64::max);
+        let id = timeline.reply_at_least(slowest * 1.01).unwrap();
+        let found = timeline.replies.iter().find(|r| r.1 == id).unwrap();
+        assert_eq!(found.2, slowest);
+        assert!(Timeline::new(1, false).reply_at_least(0.0).is_none());
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub enum Msg {
     Download(Export),
     /// The reader points at (x, y) CSS pixels of a panel.
     Pick(usize, f64, f64),
+    /// The reader asks to follow a recent request as slow as the p99.
+    FollowP99,
     Theory(bool),
     /// Run a prediction block without guessing.
     SkipGuess,
@@ -328,7 +330,10 @@ impl Component for Widget {
                             self.notes.clear();
                             self.changed(ctx);
                         }
-                        Err(err) => self.notes.push(format!("preset not applied: {err}")),
+                        Err(err) => {
+                            self.notes.clear();
+                            self.notes.push(format!("preset not applied: {err}"));
+                        }
                     }
                 }
             }
@@ -395,6 +400,19 @@ impl Component for Widget {
                     .as_mut()
                     .map_or(&mut self.figure, |r| &mut r.figure);
                 self.story = shown.pick(index, x, y).then(|| shown.story()).flatten();
+                self.redraw_all();
+            }
+            Msg::FollowP99 => {
+                let shown = self
+                    .replay
+                    .as_mut()
+                    .map_or(&mut self.figure, |r| &mut r.figure);
+                let picked = shown.pick(chart::figure::LATENCY_PANEL, 0.0, 0.0);
+                self.story = if picked {
+                    shown.story()
+                } else {
+                    Some("No request has replied yet: play the simulation for a moment.".into())
+                };
                 self.redraw_all();
             }
             Msg::Theory(on) => {

@@ -205,7 +205,7 @@ impl Widget {
                 if self.replay.is_some() {
                     <button type="button" name="live" onclick={ctx.link().callback(|_| Msg::Scrub(None))}>{ "Back to live" }</button>
                 }
-                <button type="button" name="follow-p99" onclick={ctx.link().callback(|_| Msg::Pick(3, 0.0, 0.0))}>
+                <button type="button" name="follow-p99" onclick={ctx.link().callback(|_| Msg::FollowP99)}>
                     { "Follow a p99 request" }</button>
             </div>
         }
