@@ -276,6 +276,37 @@ async fn on_a_phone_the_named_controls_and_the_diagram_fit_one_screen() {
     browser.close().await;
 }
 
+/// On a phone a code block or table wider than the column is a named Tab stop, so a
+/// keyboard can scroll it; one that fits is no stop.
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_phone_what_scrolls_sideways_is_a_named_tab_stop() {
+    let _one = exclusive().await;
+    let (url, _) = pages_with_widgets().await;
+    let browser = Browser::start_phone_sized(360, 640).await;
+    for page in ["index.html", "model.html"] {
+        browser.client.goto(&format!("{url}{page}")).await.unwrap();
+        let boxes = browser
+            .wait_for(
+                &format!("{page}'s wide blocks marked"),
+                "const boxes = [...document.querySelectorAll('.content pre, .content > table, .content .table-wrap')]
+                   .filter((b) => !b.closest('.widget'));
+                 const wide = boxes.filter((b) => b.scrollWidth > b.clientWidth + 1);
+                 if (!wide.length || !wide.every((b) => b.tabIndex === 0)) return false;
+                 return boxes.map((b) => [b.scrollWidth > b.clientWidth + 1, b.getAttribute('tabindex'), b.getAttribute('aria-label')]);",
+                WAIT,
+            )
+            .await;
+        for b in boxes.as_array().unwrap() {
+            let (wide, stop, name) = (b[0] == json!(true), b[1] == json!("0"), &b[2]);
+            assert_eq!(wide, stop, "{page}: {b}");
+            if wide {
+                assert!(name.as_str().is_some_and(|n| !n.is_empty()), "{page}: {b}");
+            }
+        }
+    }
+    browser.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_blocks_embed_shows_exactly_that_block() {
     let _one = exclusive().await;

@@ -136,7 +136,30 @@
     post();
   }
 
+  // A code block or table wider than the text column scrolls sideways: a Tab stop, so
+  // that a keyboard can scroll it in every browser, and named for screen readers (its
+  // text would be read as its name). One that fits is no stop.
+  function scrollStops() {
+    const boxes = document.querySelectorAll(".content pre, .content > table, .content .table-wrap");
+    const mark = () => {
+      for (const box of boxes) {
+        if (box.closest(".widget")) continue;
+        if (box.scrollWidth > box.clientWidth + 1) {
+          box.tabIndex = 0;
+          if (!box.hasAttribute("aria-label")) {
+            box.setAttribute("role", "region");
+            box.setAttribute("aria-label", box.tagName === "PRE" ? "Code, scrolls sideways" : "Table, scrolls sideways");
+          }
+        } else {
+          box.removeAttribute("tabindex");
+        }
+      }
+    };
+    new ResizeObserver(mark).observe(document.body);
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    scrollStops();
     postHeight();
     countChallenges();
     window.addEventListener("challenge-met", countChallenges);

@@ -604,7 +604,7 @@ impl PlannerFigure {
             )
         });
         format!(
-            "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {} of RAM on {} cores.{pool}</p><div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"The planner's sizes\"><table class=\"planner\" role=\"table\">\
+            "{note}<p class=\"planner-caption\">The smallest size of each server that serves {:.0} requests a second with a p99 under {:.0} ms, in {} of RAM on {} cores.{pool}</p><div class=\"table-wrap\" role=\"region\" aria-label=\"The planner's sizes\"><table class=\"planner\" role=\"table\">\
              <thead role=\"rowgroup\"><tr role=\"row\">{head}</tr></thead>\
              <tbody role=\"rowgroup\">{rows}</tbody></table></div>{commands}",
             self.target_rps, self.target_p99, megabytes(self.ram_mb), self.base.cores,
