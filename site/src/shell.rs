@@ -36,9 +36,32 @@ pub const SLOTS: &[&str] = &[
     "script",
 ];
 
+/// Slots a shell must use, and what a page without each would lack.
+const REQUIRED: &[(&str, &str)] = &[
+    ("content", "its text"),
+    ("style", "its stylesheet"),
+    ("script", "its theme toggle, contents and embed buttons"),
+    ("loader", "its widgets (the loader mounts them)"),
+    (
+        "bundle_hint",
+        "its widgets (it tells the loader to fetch the bundle)",
+    ),
+];
+
 impl Shell {
-    /// Checks that every slot in the shell is one the build fills.
+    /// Checks that every slot in the shell is one the build fills, and that the slots a
+    /// page cannot work without are there.
     pub fn validate(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let used: Vec<&str> = slots(&self.text).map(|(_, key)| key).collect();
+        for (slot, lacks) in REQUIRED {
+            if !used.contains(slot) {
+                diagnostics.push(Diagnostic::new(
+                    &self.path,
+                    1,
+                    format!("the shell has no `{{{{ {slot} }}}}`, so every page would lack {lacks}; add it (the default index.html shows where)"),
+                ));
+            }
+        }
         for (offset, key) in slots(&self.text) {
             if !SLOTS.contains(&key) {
                 diagnostics.push(Diagnostic::new(
@@ -87,9 +110,10 @@ mod tests {
 
     #[test]
     fn fills_slots_and_rejects_unknown_ones() {
+        let required = "{{ content }}{{ style }}{{ script }}{{ loader }}{{ bundle_hint }}";
         let shell = Shell {
             path: "index.html".into(),
-            text: "<t>{{ title }}</t>\n{{nope}}".into(),
+            text: format!("<t>{{{{ title }}}}</t>\n{{{{nope}}}}{required}"),
         };
         let mut values = BTreeMap::new();
         values.insert("title", "Hi".to_string());
@@ -100,5 +124,21 @@ mod tests {
         assert!(diagnostics[0]
             .to_string()
             .starts_with("index.html:2: unknown slot `{{ nope }}`"));
+    }
+
+    #[test]
+    fn a_shell_without_the_bundle_hint_is_an_error() {
+        let shell = Shell {
+            path: "index.html".into(),
+            text: "{{ content }}{{ style }}{{ script }}{{ loader }}".into(),
+        };
+        let mut diagnostics = Vec::new();
+        shell.validate(&mut diagnostics);
+        let messages: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].starts_with("index.html:1: the shell has no `{{ bundle_hint }}`"),
+            "{messages:?}"
+        );
     }
 }
