@@ -276,6 +276,65 @@ async fn on_a_phone_the_named_controls_and_the_diagram_fit_one_screen() {
     browser.close().await;
 }
 
+/// A challenge counts a change's values only once it has run 20 simulated seconds: at
+/// first the queue is empty whatever the pool, and "keep the queue under one" would tick
+/// for any size. Then, settled, the right size ticks it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_challenge_waits_for_the_change_to_settle() {
+    let _one = exclusive().await;
+    let (url, _) = pages_with_widgets().await;
+    let browser = Browser::start(&[]).await;
+    browser
+        .client
+        .goto(&format!("{url}index.html"))
+        .await
+        .unwrap();
+    let found = browser
+        .eval(
+            "return [...document.querySelectorAll('.widget[data-widget]')]
+               .findIndex((w) => (w.closest('figure').querySelector('.challenges') || {}).textContent?.includes('smallest pool'))",
+        )
+        .await;
+    let i = found.as_u64().expect("the Little's law block") as usize;
+    go_live(&browser, i).await;
+    let mark =
+        "return W.closest('figure').querySelector('.challenge-mark').getAttribute('aria-label')";
+    // Fifteen workers keep the queue near zero (a mean of 0.23 over a long run).
+    let output =
+        "return W.querySelector('input[name=workers]').nextElementSibling.textContent.trim()";
+    for _ in 0..64 {
+        if browser.eval(&at(i, output)).await == json!("15") {
+            break;
+        }
+        browser
+            .eval(&at(i, "W.querySelector('input[name=workers]').focus()"))
+            .await;
+        let slider = browser.client.active_element().await.unwrap();
+        slider.send_keys("\u{E014}").await.unwrap(); // ArrowRight
+        browser.frames(1).await;
+    }
+    assert_eq!(browser.eval(&at(i, output)).await, json!("15"));
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        assert_eq!(browser.eval(&at(i, mark)).await, json!("not done yet"));
+    }
+    browser
+        .eval(&at(
+            i,
+            "const s = W.querySelector('select[name=speed]'); s.value = '10';
+             s.dispatchEvent(new Event('change', {bubbles: true}));",
+        ))
+        .await;
+    browser
+        .wait_for(
+            "the challenge to tick once settled",
+            &at(i, &format!("{mark} === 'done'")),
+            WAIT,
+        )
+        .await;
+    browser.close().await;
+}
+
 /// On a phone a code block or table wider than the column is a named Tab stop, so a
 /// keyboard can scroll it; one that fits is no stop.
 #[tokio::test(flavor = "multi_thread")]

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use contract::block::{self, Block, BlockError};
 use contract::challenge::Condition;
-use contract::{LiveValue, Placeholder, Segment};
+use contract::{LiveValue, Placeholder, Segment, WidgetKind};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
 use crate::diagnostic::Diagnostic;
@@ -208,7 +208,15 @@ fn challenges_html(placeholder: &Placeholder) -> String {
     if items.is_empty() {
         return String::new();
     }
-    format!("<div class=\"challenges\"><p class=\"challenges-title\">Challenges</p><ul>{items}</ul></div>")
+    // A live simulation's values count once a change has settled (`Figure::settled`).
+    let when = match placeholder.kind {
+        WidgetKind::ContextSwitch | WidgetKind::Planner => String::new(),
+        _ => format!(
+            " <span class=\"challenges-note\">(each ticks once new settings have run {:.0} simulated seconds)</span>",
+            chart::figure::SETTLE_S
+        ),
+    };
+    format!("<div class=\"challenges\"><p class=\"challenges-title\">Challenges{when}</p><ul>{items}</ul></div>")
 }
 
 #[cfg(test)]

@@ -323,6 +323,18 @@ impl Figure {
         }
     }
 
+    /// Whether its live values speak for its settings: a live simulation's once it has
+    /// run [`SETTLE_S`] since they last changed, so that its ten-second window holds no
+    /// start-up (an empty queue, a throughput still climbing); a batch figure's always.
+    pub fn settled(&self) -> bool {
+        match self {
+            Figure::Server(_) | Figure::Compare(_) | Figure::Memory(_) => {
+                self.sim_time_s() >= SETTLE_S
+            }
+            Figure::ContextSwitch(_) | Figure::Planner(_) => true,
+        }
+    }
+
     /// Whether a reader can replay it: a fresh run of the same settings shows any
     /// moment since they last changed.
     pub fn replayable(&self) -> bool {
@@ -389,6 +401,10 @@ impl Figure {
 
 /// Simulated seconds a static figure runs.
 pub const STILL_S: f64 = 30.0;
+
+/// Simulated seconds after a change of settings before a live figure's values count
+/// for a challenge (see [`Figure::settled`]).
+pub const SETTLE_S: f64 = 20.0;
 
 /// One line of a CSV file. Values keep six decimals at most: a reader's spreadsheet needs
 /// no more, and `0.30000000000000004` helps nobody.

@@ -588,8 +588,11 @@ impl Widget {
         self.schedule(ctx);
         if had_work && self.figure.status().is_none() {
             // The work is done, and a paused widget may get no frame after this one: the
-            // summary tells its outcome now rather than at its next turn.
+            // summary, the caption's numbers and the challenges tell its outcome now
+            // rather than at their next turn (the context-switch caption kept the
+            // numbers of the settings before).
             self.summary_at_ms = f64::NEG_INFINITY;
+            self.values_at_ms = f64::NEG_INFINITY;
         }
         let rerender = self.refresh(ctx, Some(now_ms));
         rerender || answered || had_work || self.figure.capped()
@@ -774,8 +777,9 @@ impl Widget {
                 }
             }
             let challenges = &ctx.props().placeholder.options.challenges;
+            let settled = self.figure.settled();
             for (index, challenge) in challenges.iter().enumerate() {
-                if !self.met[index] && challenge.met(&|v| self.value(v)) {
+                if settled && !self.met[index] && challenge.met(&|v| self.value(v)) {
                     self.met[index] = true;
                     page::mark_challenge(figure.as_ref(), &challenge.id, true);
                 }
