@@ -283,12 +283,7 @@ async fn on_a_phone_the_named_controls_and_the_diagram_fit_one_screen() {
 async fn a_challenge_waits_for_the_change_to_settle() {
     let _one = exclusive().await;
     let (url, _) = pages_with_widgets().await;
-    let browser = Browser::start(&[]).await;
-    browser
-        .client
-        .goto(&format!("{url}index.html"))
-        .await
-        .unwrap();
+    let browser = Browser::start_at(&format!("{url}index.html")).await;
     let found = browser
         .eval(
             "return [...document.querySelectorAll('.widget[data-widget]')]

@@ -358,12 +358,7 @@ async fn a_broken_widget_leaves_the_others_working() {
     let broken = format!("{}workers=-1&amp;broken{}", &html[..start], &html[end..]);
     std::fs::write(&page, broken).unwrap();
     let url = common::serve_static(&out, "/").await;
-    let browser = Browser::start(&[]).await;
-    browser
-        .client
-        .goto(&format!("{url}index.html"))
-        .await
-        .unwrap();
+    let browser = Browser::start_at(&format!("{url}index.html")).await;
     let w = |i: usize, body: &str| widget_js(i, body);
     let error = browser
         .wait_for(

@@ -101,6 +101,13 @@ impl Browser {
         Browser::start_with(extra_args, None).await
     }
 
+    /// A desktop browser at `url`.
+    pub async fn start_at(url: &str) -> Browser {
+        let browser = Browser::start(&[]).await;
+        browser.client.goto(url).await.unwrap();
+        browser
+    }
+
     async fn start_with(extra_args: &[&str], mobile: Option<Value>) -> Browser {
         ensure_installed();
         let port = super::free_port();
