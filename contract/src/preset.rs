@@ -37,6 +37,19 @@ impl Preset {
     }
 }
 
+impl Preset {
+    /// The settings this preset gives over `base` (a block's own), as a widget applies
+    /// it when a reader picks it.
+    pub fn over(
+        &self,
+        base: &(Scenario, WidgetValues),
+    ) -> Result<(Scenario, WidgetValues), ScenarioError> {
+        let (mut scenario, mut values) = base.clone();
+        self.apply(&mut scenario, &mut values)?;
+        Ok((scenario, values))
+    }
+}
+
 const fn preset(name: &'static str, settings: &'static str) -> Preset {
     Preset { name, settings }
 }

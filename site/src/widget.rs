@@ -8,7 +8,7 @@ use std::path::Path;
 
 use contract::block::{self, Block, BlockError};
 use contract::challenge::Condition;
-use contract::{LiveValue, Placeholder, Segment, WidgetKind};
+use contract::{LiveValue, Placeholder, Segment};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
 
 use crate::diagnostic::Diagnostic;
@@ -45,10 +45,12 @@ pub fn parse_block(
 /// applies it when a reader picks it: one that cannot (it sets `io_ms` where the block
 /// has no I/O call) would be a button that only shows an error.
 fn check_presets(placeholder: &Placeholder, place: &Place, diagnostics: &mut Vec<Diagnostic>) {
+    let base = (
+        placeholder.scenario.clone(),
+        placeholder.options.values.clone(),
+    );
     for preset in placeholder.kind.spec().presets {
-        let mut scenario = placeholder.scenario.clone();
-        let mut values = placeholder.options.values.clone();
-        if let Err(err) = preset.apply(&mut scenario, &mut values) {
+        if let Err(err) = preset.over(&base) {
             diagnostics.push(Diagnostic::new(
                 place.path,
                 place.line - 1,
@@ -209,12 +211,13 @@ fn challenges_html(placeholder: &Placeholder) -> String {
         return String::new();
     }
     // A live simulation's values count once a change has settled (`Figure::settled`).
-    let when = match placeholder.kind {
-        WidgetKind::ContextSwitch | WidgetKind::Planner => String::new(),
-        _ => format!(
+    let when = if !chart::Figure::settles(placeholder.kind) {
+        String::new()
+    } else {
+        format!(
             " <span class=\"challenges-note\">(each ticks once new settings have run {:.0} simulated seconds)</span>",
             chart::figure::SETTLE_S
-        ),
+        )
     };
     format!("<div class=\"challenges\"><p class=\"challenges-title\">Challenges{when}</p><ul>{items}</ul></div>")
 }

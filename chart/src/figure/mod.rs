@@ -327,12 +327,23 @@ impl Figure {
     /// run [`SETTLE_S`] since they last changed, so that its ten-second window holds no
     /// start-up (an empty queue, a throughput still climbing); a batch figure's always.
     pub fn settled(&self) -> bool {
+        !Figure::settles(self.kind()) || self.sim_time_s() >= SETTLE_S
+    }
+
+    pub fn kind(&self) -> WidgetKind {
         match self {
-            Figure::Server(_) | Figure::Compare(_) | Figure::Memory(_) => {
-                self.sim_time_s() >= SETTLE_S
-            }
-            Figure::ContextSwitch(_) | Figure::Planner(_) => true,
+            Figure::Server(f) => f.kind,
+            Figure::Compare(_) => WidgetKind::Compare,
+            Figure::Memory(_) => WidgetKind::Memory,
+            Figure::ContextSwitch(_) => WidgetKind::ContextSwitch,
+            Figure::Planner(_) => WidgetKind::Planner,
         }
+    }
+
+    /// Whether a figure of `kind` runs a live simulation, whose values settle (see
+    /// [`Figure::settled`]); the others are batches of runs.
+    pub fn settles(kind: WidgetKind) -> bool {
+        !matches!(kind, WidgetKind::ContextSwitch | WidgetKind::Planner)
     }
 
     /// Whether a reader can replay it: a fresh run of the same settings shows any

@@ -48,7 +48,7 @@ const PANELS: &[Panel] = &[
 pub(super) const RECENT_S: f64 = 10.0;
 
 pub struct ServerFigure {
-    kind: WidgetKind,
+    pub(super) kind: WidgetKind,
     live: LiveSim,
     motion: Motion,
     timeline: Timeline,

@@ -323,9 +323,8 @@ impl Component for Widget {
                     // Over the block's own settings, not the reader's: a preset then shows
                     // the same thing whichever was picked before it (one that set a backlog
                     // limit left it under the next).
-                    let (mut scenario, mut values) = self.base.clone();
-                    match preset.apply(&mut scenario, &mut values) {
-                        Ok(()) => {
+                    match preset.over(&self.base) {
+                        Ok((scenario, values)) => {
                             (self.scenario, self.values) = (scenario, values);
                             self.notes.clear();
                             self.changed(ctx);
@@ -395,25 +394,14 @@ impl Component for Widget {
                 return false;
             }
             Msg::Pick(index, x, y) => {
-                let shown = self
-                    .replay
-                    .as_mut()
-                    .map_or(&mut self.figure, |r| &mut r.figure);
-                self.story = shown.pick(index, x, y).then(|| shown.story()).flatten();
-                self.redraw_all();
+                self.pick(index, x, y);
             }
             Msg::FollowP99 => {
-                let shown = self
-                    .replay
-                    .as_mut()
-                    .map_or(&mut self.figure, |r| &mut r.figure);
-                let picked = shown.pick(chart::figure::LATENCY_PANEL, 0.0, 0.0);
-                self.story = if picked {
-                    shown.story()
-                } else {
-                    Some("No request has replied yet: play the simulation for a moment.".into())
-                };
-                self.redraw_all();
+                if !self.pick(chart::figure::LATENCY_PANEL, 0.0, 0.0) {
+                    self.story = Some(
+                        "No request has replied yet: play the simulation for a moment.".into(),
+                    );
+                }
             }
             Msg::Theory(on) => {
                 self.theory = on;
@@ -596,6 +584,19 @@ impl Widget {
         }
         let rerender = self.refresh(ctx, Some(now_ms));
         rerender || answered || had_work || self.figure.capped()
+    }
+
+    /// Picks a request in panel `index` of the figure shown (the replay's, when there is
+    /// one) and tells its story; false when there was none to pick.
+    fn pick(&mut self, index: usize, x: f64, y: f64) -> bool {
+        let shown = self
+            .replay
+            .as_mut()
+            .map_or(&mut self.figure, |r| &mut r.figure);
+        let picked = shown.pick(index, x, y);
+        self.story = picked.then(|| shown.story()).flatten();
+        self.redraw_all();
+        picked
     }
 
     /// A guess waits for its answer.
