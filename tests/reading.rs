@@ -358,6 +358,22 @@ async fn on_a_phone_what_scrolls_sideways_is_a_named_tab_stop() {
             }
         }
     }
+    // A stop taller than the window shows its top (its header) when the keyboard
+    // reaches it; the browser on its own centres it, thousands of pixels down.
+    let top = browser
+        .eval(
+            "const stops = [...document.querySelectorAll('.content .table-wrap, .content > table')]
+               .filter((b) => b.tabIndex === 0).sort((a, b) => b.offsetHeight - a.offsetHeight);
+             const tall = stops[0];
+             if (tall.offsetHeight < 2 * innerHeight) return ['not tall', tall.offsetHeight];
+             window.scrollTo(0, 0);
+             tall.focus();
+             return [tall.matches(':focus-visible'), tall.getBoundingClientRect().top];",
+        )
+        .await;
+    assert_eq!(top[0], json!(true), "model.html's tallest stop: {top}");
+    let y = top[1].as_f64().unwrap();
+    assert!((0.0..40.0).contains(&y), "its top at {y} px: {top}");
     browser.close().await;
 }
 

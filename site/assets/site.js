@@ -156,6 +156,16 @@
       }
     };
     new ResizeObserver(mark).observe(document.body);
+    // The browser centres what the keyboard focuses, which puts the header of a table
+    // taller than the window out of sight; show its top instead. Not for a click, which
+    // focuses too and must not move the page under the pointer.
+    for (const box of boxes) {
+      box.addEventListener("focus", () => {
+        if (box.matches(":focus-visible") && box.getBoundingClientRect().top < 0) {
+          box.scrollIntoView({ block: "start" });
+        }
+      });
+    }
   }
 
   document.addEventListener("DOMContentLoaded", () => {
