@@ -318,6 +318,90 @@ async fn state_goes_into_the_url_and_comes_back() {
     browser.close().await;
 }
 
+/// The diagram is a Tab stop whose arrow keys step through the requests on it, each
+/// picked request's story told, and the page does not scroll under the keys.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_diagram_picks_requests_by_keyboard() {
+    let _one = exclusive().await;
+    let browser = Browser::start(&["--window-size=1000,900"]).await;
+    open_fixture(&browser, "").await;
+    let w = |body: &str| widget_js(0, body);
+    browser
+        .eval(&w("W.scrollIntoView({block: 'center'});"))
+        .await;
+    browser
+        .wait_for(
+            "requests in the server",
+            &w("return W.hasAttribute('data-live') && summary().includes('4 of 4 processes busy')"),
+            WAIT,
+        )
+        .await;
+    // Paused, the same requests stay on the diagram while the keys step through them.
+    browser
+        .find(".widget[data-widget] button[name=play]")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for(
+            "the pause",
+            &w("return W.querySelector('button[name=play]').textContent.includes('Play')"),
+            WAIT,
+        )
+        .await;
+    let diagram = browser
+        .find(".widget[data-widget] canvas.widget-diagram")
+        .await;
+    assert_eq!(
+        diagram.attr("tabindex").await.unwrap().as_deref(),
+        Some("0")
+    );
+    let label = diagram.attr("aria-label").await.unwrap().unwrap();
+    assert!(label.contains("Arrow keys pick a request"), "{label}");
+    let story_now = w("const s = W.querySelector('.widget-story'); return s ? s.textContent : ''");
+    let story_of = |key: Key| {
+        let (browser, diagram, story_now) = (&browser, &diagram, &story_now);
+        async move {
+            let before = browser.eval(&w("return scrollY")).await;
+            let told = browser.eval(story_now).await;
+            diagram
+                .send_keys(&char::from(key).to_string())
+                .await
+                .unwrap();
+            let story = browser
+                .wait_for(
+                    "a new story",
+                    &format!("return (() => {{ {story_now} }})() !== {told} && (() => {{ {story_now} }})()"),
+                    WAIT,
+                )
+                .await;
+            assert_eq!(
+                browser.eval(&w("return scrollY")).await,
+                before,
+                "the page scrolled"
+            );
+            let story = story.as_str().unwrap().to_string();
+            let number: u64 = story
+                .strip_prefix("Request ")
+                .and_then(|s| s.split(',').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("a request's story: {story}"));
+            number
+        }
+    };
+    let first = story_of(Key::Right).await;
+    let second = story_of(Key::Right).await;
+    let third = story_of(Key::Down).await;
+    assert!(
+        first < second && second < third,
+        "{first}, {second}, {third}"
+    );
+    assert_eq!(story_of(Key::Left).await, second);
+    assert_eq!(story_of(Key::Up).await, first);
+    browser.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn reduced_motion_keeps_the_charts_going() {
     let _one = exclusive().await;

@@ -140,6 +140,30 @@ impl Layout {
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(id, _)| id)
     }
+
+    /// The request on the diagram that arrived next after `current` (or, going back,
+    /// last before it), staying at the newest (or oldest) at the ends: while the
+    /// simulation plays, requests leave, and wrapping round from a request that just left
+    /// would jump to the far end. From the start (or end) when nothing is picked. The
+    /// keyboard's way to pick, as the arrow keys step through the dots.
+    pub fn request_next(&self, current: Option<u64>, forward: bool) -> Option<u64> {
+        let mut ids: Vec<u64> = self.dots.iter().map(|d| d.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let (first, last) = (*ids.first()?, *ids.last()?);
+        let Some(current) = current else {
+            return Some(if forward { first } else { last });
+        };
+        Some(if forward {
+            let after = ids.partition_point(|&id| id <= current);
+            ids.get(after).copied().unwrap_or(last)
+        } else {
+            match ids.partition_point(|&id| id < current) {
+                0 => first,
+                before => ids[before - 1],
+            }
+        })
+    }
 }
 
 /// Beyond this many dots a zone shows a count: individual dots would be noise.
@@ -644,6 +668,35 @@ mod tests {
             layout.request_at(backlog.x + 1.0, backlog.y),
             Some(backlog.id)
         );
+    }
+
+    #[test]
+    fn the_arrow_keys_step_through_the_dots_in_arrival_order() {
+        let d = diagram(
+            "workers = 4\nclients = 5\ncpu_ms = 1\nio_ms = 1000\nservice = \"constant\"\n",
+            0.5,
+        );
+        let layout = d.layout(640.0, 200.0);
+        let mut ids: Vec<u64> = layout.dots.iter().map(|d| d.id).collect();
+        ids.sort_unstable();
+        assert_eq!(ids.len(), 5);
+        let mut walked = vec![layout.request_next(None, true).unwrap()];
+        for _ in 0..5 {
+            let next = layout.request_next(walked.last().copied(), true).unwrap();
+            walked.push(next);
+        }
+        let mut expected = ids.clone();
+        expected.push(ids[4]);
+        assert_eq!(walked, expected, "forward, staying at the newest");
+        assert_eq!(layout.request_next(Some(ids[0]), false), Some(ids[0]));
+        assert_eq!(layout.request_next(Some(ids[3]), false), Some(ids[2]));
+        assert_eq!(layout.request_next(None, false), Some(ids[4]));
+        // A request that left the diagram: on from where it would have been.
+        let (left_early, left_late) = (ids[0].saturating_sub(1), ids[4] + 1);
+        assert_eq!(layout.request_next(Some(left_early), false), Some(ids[0]));
+        assert_eq!(layout.request_next(Some(left_late), true), Some(ids[4]));
+        assert_eq!(layout.request_next(Some(left_late), false), Some(ids[4]));
+        assert_eq!(Layout::default().request_next(None, true), None);
     }
 
     #[test]

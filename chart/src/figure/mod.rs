@@ -305,6 +305,15 @@ impl Figure {
         }
     }
 
+    /// The keyboard's pick on the diagram: the next (or previous) request in arrival
+    /// order; whether there was one.
+    pub fn pick_next(&mut self, forward: bool) -> bool {
+        match self {
+            Figure::Server(f) => f.pick_next(forward),
+            _ => false,
+        }
+    }
+
     /// The picked request's story, in words.
     pub fn story(&self) -> Option<String> {
         match self {

@@ -242,6 +242,20 @@ impl ServerFigure {
         picked.is_some()
     }
 
+    /// The keyboard's pick: the request on the diagram after (or before) the one
+    /// picked, in arrival order.
+    pub fn pick_next(&mut self, forward: bool) -> bool {
+        let picked = self
+            .layout
+            .as_ref()
+            .and_then(|l| l.request_next(self.selected, forward));
+        if picked.is_some() {
+            self.selected = picked;
+            self.frames += 1;
+        }
+        picked.is_some()
+    }
+
     /// The picked request's story, in words.
     pub fn story(&self) -> Option<String> {
         let id = self.selected?;

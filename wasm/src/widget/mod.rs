@@ -53,6 +53,8 @@ pub enum Msg {
     Pick(usize, f64, f64),
     /// The reader asks to follow a recent request as slow as the p99.
     FollowP99,
+    /// An arrow key on the diagram: follow the next request (or, false, the previous).
+    PickNext(bool),
     Theory(bool),
     /// Run a prediction block without guessing.
     SkipGuess,
@@ -394,13 +396,18 @@ impl Component for Widget {
                 return false;
             }
             Msg::Pick(index, x, y) => {
-                self.pick(index, x, y);
+                self.pick(|f| f.pick(index, x, y));
             }
             Msg::FollowP99 => {
-                if !self.pick(chart::figure::LATENCY_PANEL, 0.0, 0.0) {
+                if !self.pick(|f| f.pick(chart::figure::LATENCY_PANEL, 0.0, 0.0)) {
                     self.story = Some(
                         "No request has replied yet: play the simulation for a moment.".into(),
                     );
+                }
+            }
+            Msg::PickNext(forward) => {
+                if !self.pick(|f| f.pick_next(forward)) {
+                    self.story = Some("No request is on the diagram now.".into());
                 }
             }
             Msg::Theory(on) => {
@@ -586,14 +593,14 @@ impl Widget {
         rerender || answered || had_work || self.figure.capped()
     }
 
-    /// Picks a request in panel `index` of the figure shown (the replay's, when there is
+    /// Picks a request (as `how` says) in the figure shown (the replay's, when there is
     /// one) and tells its story; false when there was none to pick.
-    fn pick(&mut self, index: usize, x: f64, y: f64) -> bool {
+    fn pick(&mut self, how: impl FnOnce(&mut chart::Figure) -> bool) -> bool {
         let shown = self
             .replay
             .as_mut()
             .map_or(&mut self.figure, |r| &mut r.figure);
-        let picked = shown.pick(index, x, y);
+        let picked = how(shown);
         self.story = picked.then(|| shown.story()).flatten();
         self.redraw_all();
         picked

@@ -1,12 +1,13 @@
 //! What the scaffold shows: the transport, the prediction, the block's controls, the
-//! figure's panels (click one to follow a request), the replay scrubber, the summary and
+//! figure's panels (click one to follow a request, or step through the diagram's with the
+//! arrow keys), the replay scrubber, the summary and
 //! the narration, the theory overlay's switch where queueing theory has an answer, and
 //! under "More settings" the other controls, presets, narration and downloads.
 
 use chart::Runs;
 use contract::values;
 use contract::{Key, Value, WidgetKind};
-use web_sys::{HtmlInputElement, MouseEvent};
+use web_sys::{HtmlInputElement, KeyboardEvent, MouseEvent};
 use yew::prelude::*;
 
 use super::{Export, Msg, Prediction, Widget, ANSWER_AFTER_S};
@@ -145,9 +146,28 @@ impl Widget {
                     Msg::Pick(index, f64::from(e.offset_x()), f64::from(e.offset_y()))
                 })
             });
+            // The keyboard picks on the diagram too: its arrow keys step through the
+            // requests on it.
+            let keyboard = pickable && panel.row == chart::Row::Diagram;
+            let onkeydown = keyboard.then(|| {
+                ctx.link().batch_callback(|e: KeyboardEvent| {
+                    let forward = match e.key().as_str() {
+                        "ArrowRight" | "ArrowDown" => true,
+                        "ArrowLeft" | "ArrowUp" => false,
+                        _ => return None,
+                    };
+                    e.prevent_default();
+                    Some(Msg::PickNext(forward))
+                })
+            });
+            let label = if keyboard {
+                format!("{}. Arrow keys pick a request to follow.", panel.label)
+            } else {
+                panel.label.to_string()
+            };
             let canvas = html! {
-                <canvas ref={self.canvases[index].clone()} role="img" aria-label={panel.label}
-                    {onclick}
+                <canvas ref={self.canvases[index].clone()} role="img" aria-label={label}
+                    tabindex={keyboard.then_some("0")} {onclick} {onkeydown}
                     class={classes!(diagram.then_some("widget-diagram"), pickable.then_some("pickable"))}></canvas>
             };
             let item = match self.figure.caption(index) {
