@@ -1,7 +1,8 @@
 //! The reading experience in Chromium, on the project's own pages: every slider of every
 //! block moves with the keyboard and every control has a name; a widget scrolled away
 //! draws no frames and looks paused; on a 360 x 640 phone a block's named controls and
-//! its diagram fit on one screen; every block's embed code shows exactly that block.
+//! its diagram fit on one screen; every block's embed code shows exactly that block; the
+//! skip link skips the contents.
 
 mod common;
 
@@ -374,6 +375,47 @@ async fn on_a_phone_what_scrolls_sideways_is_a_named_tab_stop() {
     assert_eq!(top[0], json!(true), "model.html's tallest stop: {top}");
     let y = top[1].as_f64().unwrap();
     assert!((0.0..40.0).contains(&y), "its top at {y} px: {top}");
+    browser.close().await;
+}
+
+/// "Skip to the article" skips the contents too: the next Tab reaches the article's
+/// first link or control, not the first of the contents' dozens of links.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_skip_link_skips_the_header_and_the_contents() {
+    let _one = exclusive().await;
+    let (url, _) = pages_with_widgets().await;
+    let browser = Browser::start_at(&format!("{url}index.html")).await;
+    let skip = browser.find(".skip-link").await;
+    skip.send_keys(&char::from(fantoccini::key::Key::Enter).to_string())
+        .await
+        .unwrap();
+    let after = browser
+        .wait_for(
+            "the skip",
+            "return location.hash === '#article-start' && document.querySelector('.content').getBoundingClientRect().top",
+            WAIT,
+        )
+        .await;
+    browser
+        .client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&char::from(fantoccini::key::Key::Tab).to_string())
+        .await
+        .unwrap();
+    let landed = browser
+        .eval(
+            "const a = document.activeElement;
+             return [!!a.closest('.content'), !!a.closest('.toc'), a.tagName, a.textContent.slice(0, 40)]",
+        )
+        .await;
+    assert_eq!(
+        landed[0],
+        json!(true),
+        "after the skip, Tab reached {landed} (article at {after})"
+    );
+    assert_eq!(landed[1], json!(false), "{landed}");
     browser.close().await;
 }
 
